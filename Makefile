@@ -14,7 +14,7 @@ PIPELINE_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text test clean distclean help
+.PHONY: all run setup clean-text test clean distclean help bench
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
@@ -52,3 +52,11 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Heavy measurements live here, not in the tests.
+SHARED ?= ../shared
+.PHONY: bench
+bench: $(STAMP)
+	@test -d $(SHARED)/polnear/dev/text || { echo "bench: $(SHARED)/polnear/dev/text not found (set SHARED=)" >&2; exit 1; }
+	rm -rf $(OUT)/bench
+	$(PY) -m pipeline clean-text --input $(SHARED)/polnear/dev/text --output $(OUT)/bench --force

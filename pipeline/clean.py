@@ -88,7 +88,7 @@ def load_rules() -> Rules:
         glue_left=float(glue["left_zipf_at_least"]),
         glue_right=float(glue["right_zipf_at_least"]),
         agencies=tuple(agencies),
-        agency_re=re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(re.escape(a) for a, _ in agencies)),
+        agency_re=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(re.escape(a) for a, _ in agencies)),
         fingerprint=fingerprint,
     )
 
@@ -251,7 +251,7 @@ _CHARS = re.compile(
 )
 _QUOTES = {"``": "\u201c", "''": "\u201d", "\u201e": "\u201c", "\u201f": "\u201c",
            "\u2033": '"', "\uff02": '"', "\u301d": '"', "\u301e": '"', "\u201a": "\u2018"}
-_QUOTE_RE = re.compile(r"``|(?<![\w'])''(?!')|[\u201e\u201f\u2033\uff02\u301d\u301e\u201a]")
+_QUOTE_RE = re.compile(r"``|(?<!')''(?!')|[\u201e\u201f\u2033\uff02\u301d\u301e\u201a]")
 
 
 def _html_edits(w: _Work, rules: Rules) -> list[tuple[int, int, str]]:
@@ -403,6 +403,11 @@ def parse_credit(inner: str, offset: int, rules: Rules, *, lenient: bool) -> lis
         if not all(wd[0].isupper() or wd[0].isdigit() for wd in words):
             return None  # lowercase prose: not a credit
         name = " ".join(words)
+        known = dict(rules.agencies).get(name)
+        if known:
+            s = a + seg.find(words[0])
+            found.append(_FoundCredit(known, offset + s, offset + s + len(name)))
+            continue
         looks_like_agency = (
             (len(words) == 1 and re.fullmatch(r"[A-Z][A-Z0-9]{1,6}", name) is not None)
             or any(wd.lower() in rules.agency_words for wd in words)
@@ -500,6 +505,26 @@ def _title_like(line: str) -> bool:
     return bool(long_words) and len(capitalised) / len(long_words) >= 0.6  # Title Case ending in "."
 
 
+def _match_dateline(line: str, rules: Rules):
+    """(match, month-day date, credits) when ``line`` opens with a dateline, else None."""
+    for rx in (_DATELINE, _CAPS_DATELINE):
+        m = rx.match(line)
+        if not m or m.end() >= len(line):
+            continue
+        gd = m.groupdict()
+        fd = find_month_day(gd["date"]) if gd.get("date") else None
+        if gd.get("date") and fd is None:
+            continue  # "X, something -- ..." that is not a dateline
+        credit_txt = gd.get("credit")
+        found = parse_credit(credit_txt, m.start("credit"), rules, lenient=True) if credit_txt else None
+        if credit_txt and found is None:
+            continue
+        if rx is _DATELINE and not (fd or found):
+            continue  # a mixed-case place and a dash alone are not enough
+        return m, fd, found
+    return None
+
+
 def _structure(w: _Work, rules: Rules) -> tuple[_Meta, list[tuple[int, int, str]]]:
     """Find furniture: what was found, and the deletions (current offsets)."""
     meta = _Meta()
@@ -554,23 +579,12 @@ def _structure(w: _Work, rules: Rules) -> tuple[_Meta, list[tuple[int, int, str]
     # a dateline opens one of the first body lines (after an optional headline)
     for k, (s, e) in enumerate(keep[:3]):
         line = text[s:e]
-        m = _DATELINE.match(line) or _CAPS_DATELINE.match(line)
-        if not m:
+        dl = _match_dateline(line, rules)
+        if dl is None:
             continue
-        gd = m.groupdict()
-        credit_txt = gd.get("credit")
-        fd = find_month_day(gd["date"]) if gd.get("date") else None
-        if gd.get("date") and fd is None:
-            continue  # "X, something -- ..." that is not a dateline
-        found = parse_credit(credit_txt, s + m.start("credit"), rules, lenient=True) if credit_txt else None
-        if credit_txt and found is None:
-            continue
-        if m.re is _DATELINE and not (fd or found):
-            continue  # a place and a dash alone are not enough in mixed case
-        if m.end() >= e:
-            continue
+        m, fd, found = dl
         meta.dateline_date = fd
-        add_credits(found, "dateline")
+        add_credits([_FoundCredit(c.name, s + c.start, s + c.end) for c in found or []], "dateline")
         remove("dateline", s, s + m.end())
         keep[k] = (s + m.end(), e)
         break
@@ -601,8 +615,11 @@ def _structure(w: _Work, rules: Rules) -> tuple[_Meta, list[tuple[int, int, str]
         else:
             keep.pop()
 
-    # the headline: the first body line, if it reads like one
-    if len(keep) > 1 and _title_like(text[keep[0][0] : keep[0][1]]):
+    # the headline: the first body line, if it reads like one and the next
+    # line does not continue it
+    if len(keep) > 1 and _title_like(text[keep[0][0] : keep[0][1]]) and not (
+        text[keep[0][1] : keep[1][0]].count("\n") == 1 and text[keep[1][0]].islower()
+    ):
         meta.title_line = keep[0]
 
     return meta, edits

@@ -74,12 +74,12 @@ class OffsetMap:
                 i += 1
                 continue
             c0, r0, r1 = i, rp, rp
-            while i < n and not is_copy(i):
+            # a character copied from raw text the region already covers
+            # (a replacement that kept it) belongs to the region too
+            while i < n and not (is_copy(i) and starts[i] >= r1):
                 r1 = max(r1, ends[i])
                 i += 1
             if i < n:  # raw text skipped before the next copy was deleted
-                if starts[i] < r1:
-                    raise ValueError(f"clean char {i} copies raw {starts[i]} inside an altered region")
                 r1 = starts[i]
             regions.append((c0, i, r0, r1))
             rp = r1
@@ -127,6 +127,28 @@ class OffsetMap:
             p = self.start_to_raw(start)
             return p, p
         return self.start_to_raw(start), self.end_to_raw(end)
+
+    def to_clean(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map the raw span ``[start, end)`` to the clean span that covers it.
+
+        None when cleaning removed the whole span (a dateline, a caption).
+        """
+        if end < start or start < 0 or end > self.raw_len:
+            raise ValueError(f"bad raw span [{start}, {end}) for raw length {self.raw_len}")
+        raw_starts = [r[2] for r in self.regions]
+        k = bisect_right(raw_starts, start) - 1
+        if k >= 0 and self.regions[k][2] <= start < self.regions[k][3]:
+            cs = self.regions[k][0]
+        else:
+            cs = start - self._shift(k)
+        if end == start:
+            return cs, cs
+        k = bisect_right(raw_starts, end - 1) - 1
+        if k >= 0 and self.regions[k][2] <= end - 1 < self.regions[k][3]:
+            ce = self.regions[k][1]
+        else:
+            ce = end - self._shift(k)
+        return (cs, ce) if ce > cs else None
 
     def is_unaltered(self, start: int, end: int) -> bool:
         """True when cleaning changed nothing in or inside the clean span."""

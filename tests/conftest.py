@@ -1,0 +1,35 @@
+"""Shared fixtures. Tests that need ../shared (gold, PolNeAR) skip cleanly without it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", REPO.parent / "shared"))
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = sorted((REPO / "raw").glob("*.txt"))
+KCNA = sorted((DATA / "kcna").glob("*.txt"))
+
+
+def read_raw(path: Path) -> str:
+    """A raw file as SCHEMA.md defines raw offsets: UTF-8, universal newlines."""
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is not there (it is beside the project in CI only)")
+    return SHARED
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m pipeline ARGS` as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, env=env, timeout=300)
