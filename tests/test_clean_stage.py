@@ -160,3 +160,53 @@ def test_make_targets_run_the_stage(corpus: Path, tmp_path: Path):
     assert len(read_rows(out)) == 3
     proc = subprocess.run(["make", "-s", "-C", str(REPO), "clean", f"OUT={out}"], capture_output=True, text=True)
     assert proc.returncode == 0 and not (out / "clean").exists() and not (out / "tables").exists()
+
+
+def test_bom_and_any_newline_style_keep_schema_offsets(tmp_path: Path):
+    """Raw offsets are indices into open(path, encoding="utf-8").read(), whatever the file's newlines."""
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    body = "Pyongyang, May 29 (KCNA) -- Kim Yo Jong said the ROK clans must stop.\n\nShe added nothing. -0-\n"
+    files = {
+        "bom_crlf": b"\xef\xbb\xbf" + body.replace("\n", "\r\n").encode("utf-8"),
+        "old_mac": body.replace("\n", "\r").encode("utf-8"),
+        "unix": body.encode("utf-8"),
+    }
+    for name, data in files.items():
+        (raw_dir / f"{name}.txt").write_bytes(data)
+    out = tmp_path / "out"
+    clean_stage.run(Settings(input_dir=raw_dir, output_dir=out, quiet=True))
+    for name in files:
+        doc = CleanDocument.loads((out / "clean" / f"{name}.json").read_text(encoding="utf-8"))
+        with open(raw_dir / f"{name}.txt", encoding="utf-8") as fh:
+            raw = fh.read()
+        assert doc.text == "Kim Yo Jong said the ROK clans must stop.\n\nShe added nothing."
+        assert doc.n_chars == len(raw)
+        for phrase in ("Kim Yo Jong", "ROK", "She added nothing."):
+            i = doc.text.index(phrase)
+            s, e = doc.raw_span(i, i + len(phrase))
+            assert raw[s:e] == phrase
+        (credit,) = doc.credits
+        assert raw[credit.start:credit.end] == "KCNA"
+
+
+def test_progress_lines_when_not_on_a_terminal(capsys):
+    """Long runs in a log file still report documents done and the rate."""
+    import logging
+
+    from pipeline.progress import progress
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("newsgraph.clean-text")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        assert list(progress(range(3), desc="clean-text", log_every=0.0)) == [0, 1, 2]
+        assert list(progress(range(3), desc="clean-text", quiet=True, log_every=0.0)) == [0, 1, 2]
+    finally:
+        logger.removeHandler(handler)
+    messages = [r.getMessage() for r in records]
+    assert messages[0].startswith("1/3 documents (") and "docs/s" in messages[0]
+    assert len(messages) == 3  # nothing from the quiet run
