@@ -44,8 +44,10 @@ run: $(STAMP)
 clean-text: $(STAMP)
 	$(PY) -m pipeline clean-text --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
 
+# pytest exits 5 when it collected no test: that fails the target too.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc
 
 clean:
 	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks
