@@ -14,11 +14,13 @@ PIPELINE_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text test clean distclean help bench
+.PHONY: all run setup clean-text ner evaluate test clean distclean help bench
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
 	@echo "make clean-text  stage 1: clean the raw articles"
+	@echo "make ner         stage 2: people, states, offices, organisations"
+	@echo "make evaluate    run on the gold texts of GOLD=$(GOLD) and score against them"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
 	@echo "make distclean   also remove the virtual environment"
@@ -44,6 +46,15 @@ run: $(STAMP)
 clean-text: $(STAMP)
 	$(PY) -m pipeline clean-text --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
 
+ner: $(STAMP)
+	$(PY) -m pipeline ner --output $(OUT) $(PIPELINE_ARGS)
+
+# Score against gold files (SCHEMA.md format): the gold texts are run through
+# every stage into $(OUT)/eval, then scored; scores in $(OUT)/eval/scores.txt.
+GOLD ?= ../shared/gold/dev
+evaluate: $(STAMP)
+	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval --run $(PIPELINE_ARGS)
+
 # pytest exits 5 when it collected no test: that fails the target too.
 test: $(STAMP)
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
@@ -54,6 +65,12 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Rebuild the state lexicon from its maintained sources (country_converter,
+# pycountry, countryinfo) and the curated corrections.
+.PHONY: data
+data: $(STAMP)
+	$(PY) scripts/build_states.py
 
 # Heavy measurements live here, not in the tests.
 SHARED ?= ../shared

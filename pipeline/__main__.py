@@ -11,13 +11,15 @@ reported and skipped), 1 with ``--strict`` when a document was not cleaned,
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from . import clean_stage
+from . import clean_stage, ner
 from .config import Settings, from_env
 from .progress import setup_logging
 
@@ -26,6 +28,7 @@ log = logging.getLogger("newsgraph")
 # stage name -> (help, function). `run` runs them in this order.
 STAGES: dict[str, tuple[str, Callable[[Settings], clean_stage.StageReport]]] = {
     "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
+    "ner": ("stage 2: people, states, offices, organisations: nlp/*.spacy, tables/mentions.csv, tables/entities.csv", ner.run),
 }
 
 
@@ -49,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, "directory of raw *.txt articles (default: raw)" if name == "clean-text" else "output directory of the stage before (default: --output)")
     p = sub.add_parser("run", help="run every stage in order", description="Run every stage in order.")
     _common(p, "directory of raw *.txt articles (default: raw)")
+    p = sub.add_parser("evaluate", help="score the output tables against gold files (SCHEMA.md format)",
+                       description="Score OUTPUT/tables against the gold files of --gold; with --run, first run every "
+                                   "stage on the gold texts (written to OUTPUT/raw). Writes OUTPUT/scores.json and scores.txt.")
+    p.add_argument("--gold", metavar="DIR", required=True, help="directory of <doc_id>.json gold files")
+    p.add_argument("--run", action="store_true", help="run the pipeline on the gold texts first")
+    _common(p, "(unused)")
     return parser
 
 
@@ -59,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
         quiet=args.quiet, strict=args.strict, force=args.force,
     )
+    if args.command == "evaluate":
+        return _evaluate(args, settings)
     stages = list(STAGES) if args.command == "run" else [args.command]
     failed = 0
     for name in stages:
@@ -80,6 +91,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.strict and failed:
         log.error("--strict: %d document(s) were not processed", failed)
         return 1
+    return 0
+
+
+def _evaluate(args, settings: Settings) -> int:
+    from . import evaluate
+    from .storage import write_text_atomic
+
+    gold_dir = Path(args.gold)
+    golds = evaluate.load_gold(gold_dir) if gold_dir.is_dir() else {}
+    if not golds:
+        log.error("evaluate: no gold files (*.json) in %s", gold_dir)
+        return 2
+    if args.run:
+        raw_dir = settings.output_dir / "raw"
+        evaluate.write_gold_texts(golds, raw_dir)
+        for name in STAGES:
+            stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
+            try:
+                STAGES[name][1](stage_settings)
+            except clean_stage.StageError as exc:
+                log.error("%s: %s", name, exc)
+                return 2
+    res = evaluate.score(golds, settings.tables_dir)
+    text = evaluate.format_table(res)
+    print(text)
+    write_text_atomic(settings.output_dir / "scores.txt", text + "\n")
+    write_text_atomic(settings.output_dir / "scores.json", json.dumps(res, indent=1) + "\n")
     return 0
 
 

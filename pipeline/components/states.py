@@ -1,0 +1,117 @@
+"""``newsgraph_states``: sovereign states, by name, abbreviation, capital or seat.
+
+Names and abbreviations are STATE wherever they stand (`talks in North Korea`
+too). A capital or seat of government is STATE only where it acts for the
+government (`Washington has offered`, `dialogue with Pyongyang`,
+`Pyongyang's stance`, `the Kiev authorities`), not where it is a place
+(`said in Seoul`) or names an event (`the Hanoi summit`). `the North` / `the
+South` are STATE where the document names one of the two Koreas. Demonyms
+(`North Korean`) are not mentions: they go to ``doc.spans["ng_demonyms"]``
+to tie offices and people to their state.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .. import lexicons
+
+
+@Language.factory(
+    "newsgraph_states",
+    default_config={
+        "spans_key": "ng_states",
+        "demonyms_key": "ng_demonyms",
+        # a capital after one of these is a place
+        "locative_preps": ["in", "at", "near", "outside", "around", "across", "throughout", "inside", "into",
+                           "within", "via", "toward", "towards", "past", "over"],
+        # ... and after "to" or "from" when the verb is one of motion
+        "motion_verbs": ["go", "come", "fly", "travel", "arrive", "return", "visit", "head", "move", "leave",
+                         "depart", "drive", "sail", "send", "bring", "take", "transfer", "flee", "walk", "run"],
+        # a capital modifying one of these nouns acts for the government
+        "actor_nouns": ["authority", "government", "regime", "administration", "official", "leadership", "side",
+                        "ruler", "clique", "establishment", "policy", "diplomat", "negotiator"],
+        # words after "America" that make it a region: "Latin America"
+        "region_words": ["Latin", "South", "North", "Central"],
+        "shorthand_pairs": {"PRK": "KOR", "KOR": "PRK"},
+    },
+)
+def make_states(nlp: Language, name: str, spans_key: str, demonyms_key: str, locative_preps: list[str],
+                motion_verbs: list[str], actor_nouns: list[str], region_words: list[str],
+                shorthand_pairs: dict[str, str]) -> "StateRecogniser":
+    return StateRecogniser(nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, region_words, shorthand_pairs)
+
+
+class StateRecogniser:
+    def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, region_words, shorthand_pairs):
+        self.spans_key, self.demonyms_key = spans_key, demonyms_key
+        self.locative = set(locative_preps)
+        self.motion = set(motion_verbs)
+        self.actor_nouns = set(actor_nouns)
+        self.region_words = set(region_words)
+        self.pairs = shorthand_pairs
+        lex = lexicons.states()
+        self.aliases = lex.aliases
+        self.demonyms = lex.demonyms
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.dem_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tok = nlp.tokenizer
+        for kind in ("name", "abbreviation", "capital", "seat", "shorthand"):
+            pats = [tok(a) for a, (_, k) in self.aliases.items() if k == kind]
+            self.matcher.add(kind, pats)
+        self.dem_matcher.add("demonym", [tok(a) for a in self.demonyms])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Span] = []
+        candidates = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            iso3, kind = self.aliases.get(span.text, (None, None))
+            if iso3:
+                candidates.append((span, iso3, kind))
+        named = {iso3 for _, iso3, kind in candidates if kind in ("name", "abbreviation")}
+        named |= {self.demonyms[doc[s:e].text] for _, s, e in self.dem_matcher(doc)}
+        for span, iso3, kind in candidates:
+            if kind == "name" and span.text == "America" and span.start > 0 and doc[span.start - 1].text in self.region_words:
+                continue
+            if kind in ("capital", "seat") and not self._acts(span):
+                continue
+            if kind == "shorthand" and not self._shorthand(span, iso3, named):
+                continue
+            found.append(Span(doc, span.start, span.end, label="STATE", kb_id=iso3))
+        doc.spans[self.spans_key] = filter_spans(found)
+        dems = [Span(doc, s, e, label="DEMONYM", kb_id=self.demonyms[doc[s:e].text]) for _, s, e in self.dem_matcher(doc)]
+        doc.spans[self.demonyms_key] = filter_spans(dems)
+        return doc
+
+    def _acts(self, span: Span) -> bool:
+        """Does a capital or seat stand for its government here?"""
+        root = span.root
+        # part of a longer proper name ("Washington Post", "Seoul National University")
+        if span.end < len(span.doc) and span.doc[span.end].pos_ == "PROPN" and root.dep_ == "compound":
+            return False
+        if root.dep_ == "compound" or (root.dep_ in ("amod", "nmod") and root.head.pos_ == "NOUN"):
+            return root.head.lemma_.lower() in self.actor_nouns
+        if root.dep_ == "pobj":
+            prep = root.head
+            p = prep.lower_
+            if p in self.locative:
+                return False
+            if p in ("to", "from") and prep.head.lemma_.lower() in self.motion:
+                return False
+            # "talks in Hanoi" handled above; "the summit with Pyongyang" acts
+            return True
+        if root.dep_ == "npadvmod":  # "Seoul, June 24": a place
+            return False
+        return True
+
+    def _shorthand(self, span: Span, iso3: str, named: set[str]) -> bool:
+        doc = span.doc
+        if span.start == 0 or doc[span.start - 1].lower_ != "the":
+            return False
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.is_title and nxt.text not in ("'s", "’s"):
+            return False  # "the North Korean", "the South China Sea"
+        return iso3 in named or self.pairs.get(iso3) in named

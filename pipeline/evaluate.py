@@ -1,0 +1,183 @@
+"""Scoring the output tables against gold files in the SCHEMA.md format.
+
+    python -m pipeline evaluate --gold GOLD_DIR --output OUT_DIR [--run]
+
+With ``--run`` the gold texts themselves are the input: they are written to
+``OUT_DIR/raw`` and every stage runs on them first. Scores are printed and
+written to ``OUT_DIR/scores.json`` and ``OUT_DIR/scores.txt``.
+
+The metrics are those of ``shared/eval/score_gold.py`` (its docstring defines
+them; a test checks that both give the same numbers): exact-span entity P/R/F1
+per label, overlap F1, state-id accuracy, pairwise person clustering,
+statement content / speaker / speaker_id / targets, HOLDS_OFFICE pairs.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
+
+
+def prf(tp: float, n_pred: float, n_gold: float) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _int(v) -> int | None:
+    return None if v is None or str(v).strip() == "" else int(float(v))
+
+
+def _overlap(a0, a1, b0, b1) -> int:
+    if None in (a0, a1, b0, b1):
+        return 0
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _ids(v) -> list[str]:
+    return [x.strip() for x in str(v or "").split(";") if x.strip()]
+
+
+def _match(pred: list, gold: list, score) -> list[tuple[int, int]]:
+    """One-to-one pairs, best score first (ties: later indices first, as in the reference)."""
+    cands = sorted(((s, i, j) for i, p in enumerate(pred) for j, g in enumerate(gold) if (s := score(p, g)) > 0), reverse=True)
+    used_p, used_g, pairs = set(), set(), []
+    for _, i, j in cands:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def load_gold(gold_dir: Path) -> dict[str, dict]:
+    golds = {}
+    for f in sorted(Path(gold_dir).glob("*.json")):
+        g = json.loads(f.read_text(encoding="utf-8"))
+        golds[g["doc_id"]] = g
+    return golds
+
+
+def score(golds: dict[str, dict], tables: Path) -> dict:
+    mentions = [m for m in _rows(tables / "mentions.csv") if m.get("doc_id") in golds]
+    statements = [s for s in _rows(tables / "statements.csv") if s.get("doc_id") in golds]
+    relations = _rows(tables / "relations.csv")
+    out: dict = {"docs": len(golds)}
+
+    gold_ents = {(d, e["start"], e["end"], e["label"]): e["id"] for d, g in golds.items() for e in g["entities"]}
+    pred_ents = {(m["doc_id"], _int(m["start"]), _int(m["end"]), m["label"]): m.get("entity_id", "") for m in mentions}
+    labels = sorted({k[3] for k in gold_ents} | set(LABELS))
+    ents = {}
+    for lab in labels:
+        g = {k for k in gold_ents if k[3] == lab}
+        p = {k for k in pred_ents if k[3] == lab}
+        ents[lab] = prf(len(g & p), len(p), len(g))
+    ents["ALL"] = prf(len(set(gold_ents) & set(pred_ents)), len(pred_ents), len(gold_ents))
+    out["entities"] = ents
+
+    tp = 0
+    for d in golds:
+        for lab in labels:
+            gl = [k for k in gold_ents if k[0] == d and k[3] == lab]
+            pl = [k for k in pred_ents if k[0] == d and k[3] == lab]
+            tp += len(_match(pl, gl, lambda p, g: _overlap(p[1], p[2], g[1], g[2])))
+    out["entities_overlap"] = {"ALL": prf(tp, len(pred_ents), len(gold_ents))}
+
+    # predicted ids -> gold ids, by majority over exactly matched mentions
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for k, gid in gold_ents.items():
+        if pred_ents.get(k):
+            votes[pred_ents[k]][gid] += 1
+    idmap = {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+
+    def mapped(pid: str) -> str:
+        if not pid:
+            return ""
+        return pid if pid.startswith("state:") else idmap.get(pid, "pred:" + pid)
+
+    states = [(k, gid) for k, gid in gold_ents.items() if k[3] == "STATE" and k in pred_ents]
+    ok = sum(pred_ents[k] == gid for k, gid in states)
+    out["state_ids"] = {"acc": round(ok / len(states), 4) if states else 0.0, "n": len(states)}
+
+    people = [(gid, pred_ents[k]) for k, gid in gold_ents.items() if k[3] == "PERSON" and k in pred_ents]
+    tp = n_g = n_p = 0
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            same_g = people[i][0] == people[j][0]
+            same_p = bool(people[i][1]) and people[i][1] == people[j][1]
+            n_g += same_g
+            n_p += same_p
+            tp += same_g and same_p
+    out["person_clusters"] = prf(tp, n_p, n_g)
+
+    n_pred, n_gold = len(statements), sum(len(g["statements"]) for g in golds.values())
+    c_tp = s_tp = sid_tp = t_tp = t_pred = t_gold = 0
+    for d, g in golds.items():
+        gl = g["statements"]
+        pl = [s for s in statements if s["doc_id"] == d]
+
+        def content_score(p, gs):
+            p0, p1 = _int(p.get("content_start")), _int(p.get("content_end"))
+            g0, g1 = gs["content"]["start"], gs["content"]["end"]
+            ratio = _overlap(p0, p1, g0, g1) / max((p1 or 0) - (p0 or 0), g1 - g0, 1)
+            return ratio if ratio >= 0.5 else 0
+
+        for i, j in _match(pl, gl, content_score):
+            p, gs = pl[i], gl[j]
+            c_tp += 1
+            sp = gs.get("speaker") or {}
+            ps0, ps1 = _int(p.get("speaker_start")), _int(p.get("speaker_end"))
+            s_tp += (_overlap(ps0, ps1, sp["start"], sp["end"]) > 0) if sp.get("text") else ps0 is None
+            psid = {mapped(x) for x in _ids(p.get("speaker_id"))}
+            gsid = set(gs.get("speaker_ids") or ([gs["speaker_id"]] if gs.get("speaker_id") else []))
+            sid_tp += psid == gsid
+            pt = {mapped(x) for x in _ids(p.get("target_ids"))}
+            gt = set(gs.get("targets") or [])
+            t_tp, t_pred, t_gold = t_tp + len(pt & gt), t_pred + len(pt), t_gold + len(gt)
+    out["statements"] = {
+        "content": prf(c_tp, n_pred, n_gold), "speaker": prf(s_tp, n_pred, n_gold),
+        "speaker_id": prf(sid_tp, n_pred, n_gold), "targets": prf(t_tp, t_pred, t_gold),
+    }
+
+    gold_rel = {(r["source"], r["target"]) for g in golds.values() for r in g.get("relations", []) if r["relation"] == "HOLDS_OFFICE"}
+    pred_rel = {(mapped(r["source_id"]), mapped(r["target_id"])) for r in relations
+                if r.get("relation") == "HOLDS_OFFICE" and (not r.get("doc_id") or r["doc_id"] in golds)}
+    out["relations"] = {"HOLDS_OFFICE": prf(len(gold_rel & pred_rel), len(pred_rel), len(gold_rel))}
+    return out
+
+
+def format_table(res: dict) -> str:
+    rows = [f"documents: {res['docs']}", f"{'metric':32} {'P':>6} {'R':>6} {'F1':>6}  (tp/pred/gold)"]
+
+    def row(name, m):
+        rows.append(f"{name:32} {m['p']:6.3f} {m['r']:6.3f} {m['f1']:6.3f}  ({m['tp']}/{m['pred']}/{m['gold']})")
+
+    for lab, m in res["entities"].items():
+        row(f"entities.{lab}", m)
+    row("entities_overlap.ALL", res["entities_overlap"]["ALL"])
+    rows.append(f"{'state_ids (accuracy)':32} {res['state_ids']['acc']:6.3f}  (n={res['state_ids']['n']})")
+    row("person_clusters (pairwise)", res["person_clusters"])
+    for k, m in res["statements"].items():
+        row(f"statements.{k}", m)
+    row("relations.HOLDS_OFFICE", res["relations"]["HOLDS_OFFICE"])
+    return "\n".join(rows)
+
+
+def write_gold_texts(golds: dict[str, dict], raw_dir: Path) -> None:
+    """The gold texts as raw input files (same characters, so the same offsets)."""
+    from .storage import write_text_atomic
+
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    for doc_id, g in golds.items():
+        write_text_atomic(raw_dir / f"{doc_id}.txt", g["text"])

@@ -1,0 +1,85 @@
+"""Language data of the ner stage, read from ``pipeline/data/`` (cached).
+
+Code never holds lexicons: states (built from maintained packages by
+``scripts/build_states.py``), organisations, news agencies, the grammar of
+offices and of government bodies, and person-name rules.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+def _data(name: str):
+    return resources.files("pipeline") / "data" / name
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(_data(name).read_text(encoding="utf-8").splitlines()))
+
+
+def _toml(name: str) -> dict:
+    return tomllib.loads(_data(name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class StateLexicon:
+    aliases: dict[str, tuple[str, str]]  # alias -> (iso3, kind)
+    demonyms: dict[str, str]  # "North Korean" -> PRK
+    names: dict[str, str]  # iso3 -> canonical short name
+
+
+@lru_cache(maxsize=1)
+def states() -> StateLexicon:
+    aliases: dict[str, tuple[str, str]] = {}
+    demonyms: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in _csv("states.csv"):
+        names.setdefault(row["iso3"], row["state"])
+        if row["kind"] == "demonym":
+            demonyms[row["alias"]] = row["iso3"]
+        else:
+            aliases[row["alias"]] = (row["iso3"], row["kind"])
+    return StateLexicon(aliases, demonyms, names)
+
+
+@dataclass(frozen=True)
+class OrgEntry:
+    name: str
+    aliases: tuple[str, ...]
+    state: str  # ISO3 or ""
+    kind: str  # international | party | government | military | agency | news
+
+
+@lru_cache(maxsize=1)
+def orgs() -> tuple[OrgEntry, ...]:
+    out = [OrgEntry(r["name"], tuple(a for a in r["aliases"].split(";") if a), r["state"], r["kind"]) for r in _csv("orgs.csv")]
+    out += [OrgEntry(r["name"], tuple(a for a in r["aliases"].split(";") if a), r["state"], "news") for r in _csv("news_agencies.csv")]
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def org_grammar() -> dict:
+    return _toml("orgs.toml")
+
+
+@lru_cache(maxsize=1)
+def offices() -> dict:
+    return _toml("offices.toml")
+
+
+@lru_cache(maxsize=1)
+def persons() -> dict:
+    return _toml("persons.toml")
+
+
+def fingerprint() -> str:
+    """Changes whenever a data file of the ner stage changes."""
+    h = hashlib.sha256()
+    for name in ("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml"):
+        h.update(_data(name).read_bytes())
+    return h.hexdigest()[:16]

@@ -1,0 +1,229 @@
+"""Stage 2 driver, ner: ``clean/*.json`` -> ``nlp/<doc_id>.spacy`` + ``tables/mentions.csv``, ``tables/entities.csv``.
+
+Per document (parallel-friendly, cached): parse once with ``nlp.pipe``, keep
+the parsed ``Doc`` as a ``DocBin`` (later stages read it; nobody parses
+twice), resolve its mentions to canonical ids and map them to raw offsets
+(``nlp/<doc_id>.json``). Across documents: the mention and entity tables.
+Credits that cleaning took out of the text (datelines, captions, trailers)
+are reported as ORG mentions of the credited organisation.
+
+A document is parsed again only when its cleaned text, the model or the
+lexicons changed. A document the model cannot process gets a status row in
+``tables/ner_documents.csv`` and a one-line message; the run goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from spacy.tokens import Doc, DocBin
+
+from . import lexicons
+from .clean_stage import StageError, StageReport, write_csv
+from .config import Settings
+from .document import CleanDocument
+from .progress import progress
+from .resolve import ENTITY_COLUMNS, Mention, entity_table, resolve_doc, slug
+from .storage import remove_stale_temp_files, write_bytes_atomic, write_text_atomic
+
+log = logging.getLogger("newsgraph.ner")
+
+NER_VERSION = "1"
+MENTION_COLUMNS = ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id", "state", "source",
+                   "clean_start", "clean_end"]
+STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]
+
+
+@dataclass
+class _Item:
+    clean: CleanDocument
+    key: str  # cache key: what the outputs were made from
+
+
+def _clean_docs(settings: Settings) -> list[Path]:
+    d = settings.clean_dir
+    if not d.is_dir():
+        raise StageError(f"{d} does not exist: run clean-text first (make clean-text)")
+    return sorted(d.glob("*.json"))
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split a long text at paragraph (else sentence, else space) boundaries; the pieces join back exactly."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        cut = -1
+        for sep in ("\n\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, start + size)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> Iterator[tuple[_Item, Doc | None, str]]:
+    """(item, doc, error) for each item, streaming through ``nlp.pipe``.
+
+    Long texts are parsed in pieces joined with ``Doc.from_docs`` (character
+    offsets unchanged). A batch that fails is redone one document at a time so
+    that only the bad document fails.
+    """
+    def one(item: _Item) -> Doc:
+        text = item.clean.text
+        if len(text) <= chunk_chars:
+            return nlp(text)
+        docs = list(nlp.pipe(_chunks(text, chunk_chars)))
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+        assert doc.text == text
+        return doc
+
+    batch: list[_Item] = []
+
+    def flush():
+        short = [it for it in batch if len(it.clean.text) <= chunk_chars]
+        try:
+            docs = dict(zip((id(it) for it in short), nlp.pipe([it.clean.text for it in short], batch_size=batch_size)))
+        except Exception:  # find the culprit one by one
+            docs = {}
+        for it in batch:
+            if id(it) in docs:
+                yield it, docs[id(it)], ""
+                continue
+            try:
+                yield it, one(it), ""
+            except Exception as exc:
+                yield it, None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
+    """Mentions of one parsed document in raw offsets, credits included."""
+    credit_state = ""
+    agencies = {e.name: e for e in lexicons.orgs()}
+    if clean.credit in agencies:
+        credit_state = agencies[clean.credit].state
+    found: list[tuple[int, int, Mention]] = []
+    for span, eid, state in resolve_doc(doc, clean.doc_id, credit_state):
+        rs, re_ = clean.raw_span(span.start_char, span.end_char)
+        found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state)))
+    for c in clean.credits:
+        found.append((c.start, c.end, Mention(clean.doc_id, "", c.start, c.end, "", "ORG", "org:" + slug(c.name), -1, -1, "", "credit")))
+    found.sort(key=lambda x: (x[0], x[1]))
+    out = []
+    for n, (_, _, m) in enumerate(found, start=1):
+        m.mention_id = f"{clean.doc_id}:m{n}"
+        out.append(m)
+    return out
+
+
+def run(settings: Settings) -> StageReport:
+    from .nlp import build_nlp
+
+    files = _clean_docs(settings)
+    report = StageReport("ner")
+    nlp_dir = settings.output_dir / "nlp"
+    nlp_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(nlp_dir)
+    nlp = None
+    fingerprint = None
+    todo: list[_Item] = []
+    status: dict[str, dict] = {}
+    for path in files:
+        data = path.read_bytes()
+        clean = CleanDocument.loads(data.decode("utf-8"))
+        if clean.status != "ok":
+            status[clean.doc_id] = {"doc_id": clean.doc_id, "status": "skipped", "error": f"not cleaned: {clean.error}",
+                                    "n_tokens": 0, "n_mentions": 0}
+            continue
+        if nlp is None:
+            nlp = build_nlp(settings.model)
+            meta = nlp.meta
+            fingerprint = hashlib.sha256(json.dumps([NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names,
+                                                     lexicons.fingerprint()]).encode()).hexdigest()[:16]
+        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fingerprint
+        rec_path = nlp_dir / f"{clean.doc_id}.json"
+        if not settings.force and rec_path.exists() and (nlp_dir / f"{clean.doc_id}.spacy").exists():
+            try:
+                rec = json.loads(rec_path.read_text(encoding="utf-8"))
+                if rec.get("key") == key:
+                    status[clean.doc_id] = rec["status"]
+                    report.unchanged += 1
+                    continue
+            except (OSError, ValueError, KeyError):
+                pass
+        todo.append(_Item(clean, key))
+    if todo:
+        chunk = min(nlp.max_length, settings.chunk_chars)
+        for item, doc, error in progress(parse(nlp, todo, chunk), desc="ner", quiet=settings.quiet, total=len(todo)):
+            cid = item.clean.doc_id
+            if doc is None:
+                st = {"doc_id": cid, "status": "error", "error": f"the model could not process it: {error}", "n_tokens": 0, "n_mentions": 0}
+                rec = {"key": item.key, "status": st, "mentions": []}
+            else:
+                mentions = [m.to_json() for m in doc_mentions(doc, item.clean)]
+                for m in mentions:
+                    m["text"] = ""  # filled from the raw file below
+                st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
+                doc.user_data["doc_id"] = cid
+                db = DocBin(store_user_data=True)
+                db.add(doc)
+                write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())
+                rec = {"key": item.key, "status": st, "mentions": mentions}
+                _fill_raw_text(rec["mentions"], item.clean)
+            if write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
+                report.written += 1
+            status[cid] = st
+    # outputs of documents that are gone
+    wanted = {p.stem for p in files}
+    for stale in sorted(nlp_dir.glob("*.json")) + sorted(nlp_dir.glob("*.spacy")):
+        if stale.stem not in wanted:
+            stale.unlink()
+            report.removed += 1
+    for st in status.values():
+        report.counts[st["status"]] = report.counts.get(st["status"], 0) + 1
+        if st["status"] == "error":
+            log.error("%s: error: %s", st["doc_id"], st["error"])
+    _write_tables(settings, nlp_dir, sorted(status))
+    write_csv(settings.tables_dir / "ner_documents.csv", STATUS_COLUMNS, [status[k] for k in sorted(status)])
+    return report
+
+
+def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:
+    from pathlib import Path as _P
+
+    try:
+        with open(_P(clean.source_path), encoding="utf-8") as fh:
+            raw = fh.read()
+    except OSError:
+        raw = None
+    for m in mentions:
+        if raw is not None:
+            m["text"] = raw[m["start"]:m["end"]]
+        elif m["clean_start"] >= 0:
+            m["text"] = clean.text[m["clean_start"]:m["clean_end"]]
+
+
+def _write_tables(settings: Settings, nlp_dir: Path, doc_ids: list[str]) -> None:
+    """mentions.csv and entities.csv from the per-document records (streamed)."""
+    rows: list[dict] = []
+    for cid in doc_ids:
+        p = nlp_dir / f"{cid}.json"
+        if p.exists():
+            rows.extend(json.loads(p.read_text(encoding="utf-8")).get("mentions", []))
+    write_csv(settings.tables_dir / "mentions.csv", MENTION_COLUMNS, rows)
+    write_csv(settings.tables_dir / "entities.csv", ENTITY_COLUMNS, entity_table(rows))
