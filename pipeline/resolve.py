@@ -239,6 +239,9 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     token = parts[0] if parts else ent.text.lower()
     candidates = {"person:" + "-".join(p): p for sp, p in full if token in (p[0], p[-1])}
     if not candidates:
+        # a bare common surname ("Kim") names no one in particular across documents
+        if ent.text in _common_surnames():
+            return f"person:{doc_id}-{token}"
         return "person:" + token
     if len(candidates) == 1:
         return next(iter(candidates))
@@ -253,6 +256,10 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     if before:
         return max(before)[1]
     return f"person:{doc_id}-{token}"  # ambiguous and unresolved: kept apart from other documents
+
+
+def _common_surnames() -> frozenset[str]:
+    return frozenset(lexicons.persons()["korean_surnames"])
 
 
 # -- cross-document ----------------------------------------------------------

@@ -33,3 +33,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or REPO,
                           capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The default pipeline: pretrained model + newsgraph's components (loaded once)."""
+    from pipeline.config import DEFAULT_MODEL
+    from pipeline.nlp import build_nlp
+
+    return build_nlp(DEFAULT_MODEL)
+
+
+def ents(doc):
+    return [(e.text, e.label_) for e in doc.ents]

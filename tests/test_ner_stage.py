@@ -1,0 +1,125 @@
+"""The ner stage as a user runs it: DocBin output, raw offsets, credits, cross-document ids, re-runs, bad input."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from spacy.tokens import DocBin
+
+from conftest import KCNA, SEEDS, read_raw
+from pipeline import clean_stage, ner
+from pipeline.config import Settings
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("ner")
+    raw = base / "raw"
+    raw.mkdir()
+    for p in SEEDS + KCNA[:1]:
+        shutil.copy(p, raw / p.name)
+    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
+    clean_stage.run(settings)
+    report = ner.run(settings)
+    assert report.counts["ok"] == 3
+    return base
+
+
+def test_mentions_point_at_the_raw_characters(run_dir: Path):
+    mentions = rows(run_dir / "out" / "tables" / "mentions.csv")
+    assert mentions and list(mentions[0])[:7] == ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id"]
+    raws = {p.stem: read_raw(p) for p in (run_dir / "raw").glob("*.txt")}
+    for m in mentions:
+        assert raws[m["doc_id"]][int(m["start"]):int(m["end"])] == m["text"], m
+        assert m["label"] in {"PERSON", "STATE", "OFFICE", "ORG"}
+    # spans never overlap within a document
+    by_doc: dict[str, list] = {}
+    for m in mentions:
+        by_doc.setdefault(m["doc_id"], []).append((int(m["start"]), int(m["end"])))
+    for spans in by_doc.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_credits_are_org_mentions(run_dir: Path):
+    mentions = rows(run_dir / "out" / "tables" / "mentions.csv")
+    credits = [(m["doc_id"][:3], m["text"], m["entity_id"]) for m in mentions if m["source"] == "credit"]
+    assert ("000", "Reuters", "org:reuters") in credits and ("000", "Yonhap", "org:yonhap") in credits
+    assert ("kcn", "KCNA", "org:kcna") in credits
+
+
+def test_spelling_variants_merge_across_documents(run_dir: Path):
+    entities = {r["entity_id"]: r for r in rows(run_dir / "out" / "tables" / "entities.csv")}
+    ri = entities["person:ri-son-gwon"]
+    assert set(ri["aliases"].split(";")) == {"Ri Son-gwon", "Ri Son Gwon"} and ri["doc_count"] == "2"
+    assert set(entities["person:kim-yo-jong"]["aliases"].split(";")) >= {"Kim Yo-jong", "Kim Yo Jong"}
+    assert entities["person:kim-yo-jong"]["doc_count"] == "3"
+    assert entities["state:PRK"]["name"] == "North Korea"
+    assert int(entities["state:USA"]["mention_count"]) > 10
+
+
+def test_parsed_documents_are_docbins_later_stages_can_read(run_dir: Path, nlp):
+    path = next((run_dir / "out" / "nlp").glob("004_*.spacy"))
+    (doc,) = DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab)
+    assert doc.user_data["doc_id"] == path.stem
+    assert doc.has_annotation("DEP") and ("Choe Son Hui", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_rerun_parses_nothing(run_dir: Path):
+    settings = Settings(input_dir=run_dir / "raw", output_dir=run_dir / "out", quiet=True)
+    out = run_dir / "out"
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    report = ner.run(settings)
+    assert report.written == 0 and report.unchanged == 3
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+class _FlakyNLP:
+    """Stands in for a model that fails on one document."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+
+    def __call__(self, text):
+        if text.startswith("BOOM"):
+            raise ValueError("cannot process this")
+        return self.nlp(text)
+
+    def pipe(self, texts, batch_size=16):
+        for t in texts:
+            yield self(t)
+
+
+def test_a_document_the_model_fails_on_does_not_stop_the_others(nlp):
+    from pipeline.document import CleanDocument
+
+    items = [ner._Item(CleanDocument(doc_id=n, source_path="", sha256="", text=t), "k")
+             for n, t in (("a", "North Korea said so."), ("b", "BOOM 1 2 3"), ("c", "Russia agreed."))]
+    out = [(it.clean.doc_id, doc is not None, err) for it, doc, err in ner.parse(_FlakyNLP(nlp), items, chunk_chars=1000)]
+    assert out[0][:2] == ("a", True) and out[2][:2] == ("c", True)
+    assert out[1][:2] == ("b", False) and "ValueError: cannot process this" in out[1][2]
+
+
+def test_long_texts_are_parsed_in_pieces_with_offsets_kept(nlp):
+    from pipeline.document import CleanDocument
+
+    para = "North Korean leader Kim Jong Un said on Friday that his country would never give up. "
+    text = "\n\n".join(para * 3 for _ in range(40))
+    item = ner._Item(CleanDocument(doc_id="long", source_path="", sha256="", text=text), "k")
+    ((_, doc, err),) = list(ner.parse(nlp, [item], chunk_chars=2000))
+    assert err == "" and doc.text == text
+    found = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+    assert len(found) == 120 and all(text[s:s + len(t)] == t for s, t in found)
+    assert ner._chunks(text, 2000) and "".join(ner._chunks(text, 2000)) == text
+
+
+def test_ner_without_clean_outputs_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(ner.StageError, match="run clean-text first"):
+        ner.run(Settings(output_dir=tmp_path, quiet=True))
