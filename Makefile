@@ -79,3 +79,4 @@ bench: $(STAMP)
 	@test -d $(SHARED)/polnear/dev/text || { echo "bench: $(SHARED)/polnear/dev/text not found (set SHARED=)" >&2; exit 1; }
 	rm -rf $(OUT)/bench
 	$(PY) -m pipeline clean-text --input $(SHARED)/polnear/dev/text --output $(OUT)/bench --force
+	$(PY) scripts/bench_ner.py $(SHARED)/polnear/dev/text

@@ -63,6 +63,7 @@ def person_id(text: str) -> str:
 
 # -- context helpers ----------------------------------------------------------
 
+ACTOR_DEPS = {"nsubj", "nsubjpass", "poss"}
 _NP_GLUE = {"'s", "’s", "-", "the", "a", "an", "its", "their", "his", "her", "then", "former", "acting"}
 
 
@@ -81,8 +82,11 @@ class _DocContext:
         self.dems = _demonyms(doc)
         self.org_states = org_states
         self.outlet_state = outlet_state
-        counts = Counter(e.kb_id_ for e in doc.ents if e.label_ == "STATE" and e.kb_id_)
-        self.dominant = counts.most_common(1)[0][0] if counts else ""
+        # the state the document is most about: most often an actor, then most often named
+        states = [e for e in doc.ents if e.label_ == "STATE" and e.kb_id_]
+        actor = Counter(e.kb_id_ for e in states if e.root.dep_ in ACTOR_DEPS)
+        named = Counter(e.kb_id_ for e in states)
+        self.dominant = max(named, key=lambda k: (actor[k], named[k], k)) if named else ""
 
     def left_state(self, span: Span, window: int = 6) -> str | None:
         """State, demonym or state body in the same noun phrase, before the span.
@@ -140,10 +144,12 @@ class _DocContext:
         return None
 
     def previous_state(self, span: Span) -> str | None:
-        for ent in reversed([e for e in self.doc.ents if e.end <= span.start]):
-            if ent.label_ == "STATE":
+        """The state last named as an actor (subject or possessor) before the span, else the last named."""
+        before = [e for e in self.doc.ents if e.end <= span.start and e.label_ == "STATE"]
+        for ent in reversed(before):
+            if ent.root.dep_ in ACTOR_DEPS:
                 return ent.kb_id_
-        return None
+        return before[-1].kb_id_ if before else None
 
 
 # -- per-document resolution -------------------------------------------------
@@ -182,11 +188,27 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
     # people named in full, in order, for surname-only mentions
     full: list[tuple[Span, tuple[str, ...]]] = [(e, person_parts(e.text)) for e in ents if e.label_ == "PERSON" and len(person_parts(e.text)) > 1]
     office_before: dict[int, str] = {}  # person mention start -> office slug right before it
+    holder_of: dict[int, Span] = {}  # office start -> its holder: "leader Kim", "Kim Yo Jong, vice department director"
     for ent in ents:
         if ent.label_ == "OFFICE":
-            nxt = ctx.by_tok.get(ent.end)
+            j = ent.end
+            # "special envoy for North Korea Sung Kim": the post's own complement comes first
+            if j < len(doc) and doc[j].lower_ in ("for", "of") and j + 1 < len(doc):
+                nxt = ctx.by_tok.get(j + 1)
+                if nxt is not None and nxt.label_ in ("STATE", "ORG"):
+                    j = nxt.end
+            nxt = ctx.by_tok.get(j)
             if nxt is not None and nxt.label_ == "PERSON":
                 office_before[nxt.start] = slug(ent.text)
+                holder_of[ent.start] = nxt
+                continue
+            k = ent.start - 1
+            while k >= 0 and doc[k].lower_ in ("the", "a", "an"):
+                k -= 1
+            if k >= 1 and doc[k].text == ",":
+                prev = ctx.by_tok.get(k - 1)
+                if prev is not None and prev.label_ == "PERSON":
+                    holder_of[ent.start] = prev
     holders: dict[str, Counter] = defaultdict(Counter)  # office slug -> full-name person ids
     for p, parts in full:
         if p.start in office_before:
@@ -219,14 +241,17 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             s = slug(ent.text)
             eid = f"office:{state}:{s}" if state else f"office:{s}"
             out.append((ent, eid, state))
-            holder = ctx.by_tok.get(ent.end)
-            if holder is not None and holder.label_ == "PERSON" and state:
+            holder = holder_of.get(ent.start)
+            if holder is not None and state:
                 person_state.setdefault(_person_key(holder, full, office_before, holders, doc_id, resolved_people), state)
         elif label == "PERSON":
             pid = _person_key(ent, full, office_before, holders, doc_id, resolved_people)
             resolved_people.append((ent.start, pid))
-            state = ctx.left_state(ent) or person_state.get(pid, "")
-            person_state.setdefault(pid, state)
+            # the state of the person's office beats a state that merely stands
+            # before the name ("US special envoy for North Korea Sung Kim")
+            state = person_state.get(pid) or ctx.left_state(ent) or ""
+            if state:
+                person_state.setdefault(pid, state)
             out.append((ent, pid, state))
     # people get the state their office or demonym gave them anywhere in the document
     return [(sp, eid, person_state.get(eid, st) if sp.label_ == "PERSON" else st) for sp, eid, st in out]

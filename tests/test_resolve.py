@@ -68,3 +68,24 @@ def test_entity_table_counts_and_aliases():
     assert (by["person:ri-son-gwon"]["mention_count"], by["person:ri-son-gwon"]["doc_count"]) == (2, 2)
     assert by["person:ri-son-gwon"]["state"] == "PRK"
     assert by["state:PRK"]["name"] == "North Korea" and by["state:PRK"]["state"] == "PRK"
+
+
+def test_people_take_the_state_of_their_office(nlp):
+    def states(text):
+        return {sp.text: st for sp, eid, st in resolve_doc(nlp(text), "d") if sp.label_ == "PERSON"}
+
+    assert states("Earlier on Monday, US special envoy for North Korea Sung Kim offered to meet.")["Sung Kim"] == "USA"
+    assert states("Kim Yo Jong, vice department director of the Central Committee of the Workers' Party of Korea, "
+                  "issued a statement.")["Kim Yo Jong"] == "PRK"
+    text = ("In March, North Korea had turned down an offer by the US for talks. In a statement, the country's "
+            "First Vice Minister of Foreign Affairs Choe Son Hui said Washington had been trying to make contact.")
+    assert states(text)["Choe Son Hui"] == "PRK"
+    got = {sp.text: eid for sp, eid, st in resolve_doc(nlp(text), "d")}
+    assert got["First Vice Minister of Foreign Affairs"] == "office:PRK:first-vice-minister-of-foreign-affairs"
+
+
+def test_an_unqualified_state_body_belongs_to_the_state_the_text_is_about(nlp):
+    text = ("North Korea turns down US offer for official meeting. North Korea's foreign minister responded to a US "
+            "offer. Ri Son Gwon said in a statement that the Foreign Ministry welcomes the press statement.")
+    got = {sp.text: eid for sp, eid, st in resolve_doc(nlp(text), "d")}
+    assert got["Foreign Ministry"] == "org:prk-foreign-ministry"
