@@ -118,7 +118,9 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     if clean.credit in agencies:
         credit_state = agencies[clean.credit].state
     found: list[tuple[int, int, Mention]] = []
+    doc._.doc_id = clean.doc_id
     for span, eid, state in resolve_doc(doc, clean.doc_id, credit_state):
+        span._.entity_id, span._.state = eid, state  # kept in the DocBin for later stages
         rs, re_ = clean.raw_span(span.start_char, span.end_char)
         found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state)))
     for c in clean.credits:
@@ -179,7 +181,6 @@ def run(settings: Settings) -> StageReport:
                 for m in mentions:
                     m["text"] = ""  # filled from the raw file below
                 st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
-                doc.user_data["doc_id"] = cid
                 db = DocBin(store_user_data=True)
                 db.add(doc)
                 write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())

@@ -25,11 +25,19 @@ def run_dir(tmp_path_factory) -> Path:
     raw.mkdir()
     for p in SEEDS + KCNA[:1]:
         shutil.copy(p, raw / p.name)
+    (raw / "numbers.txt").write_text("2024 -- 12, 13, 14\n", encoding="utf-8")
     settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
     clean_stage.run(settings)
     report = ner.run(settings)
     assert report.counts["ok"] == 3
     return base
+
+
+def test_every_document_has_a_status_row(run_dir: Path):
+    status = {r["doc_id"]: r for r in rows(run_dir / "out" / "tables" / "ner_documents.csv")}
+    assert len(status) == 4
+    assert status["numbers"]["status"] == "skipped" and "no letters" in status["numbers"]["error"]
+    assert all(r["status"] == "ok" and int(r["n_mentions"]) > 10 for k, r in status.items() if k != "numbers")
 
 
 def test_mentions_point_at_the_raw_characters(run_dir: Path):
@@ -68,8 +76,12 @@ def test_spelling_variants_merge_across_documents(run_dir: Path):
 def test_parsed_documents_are_docbins_later_stages_can_read(run_dir: Path, nlp):
     path = next((run_dir / "out" / "nlp").glob("004_*.spacy"))
     (doc,) = DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab)
-    assert doc.user_data["doc_id"] == path.stem
+    assert doc._.doc_id == path.stem
     assert doc.has_annotation("DEP") and ("Choe Son Hui", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+    # the resolved ids travel with the parsed document
+    ids = {e.text: (e._.entity_id, e._.state) for e in doc.ents}
+    assert ids["Choe Son Hui"] == ("person:choe-son-hui", "PRK")
+    assert ids["Washington"] == ("state:USA", "USA")
 
 
 def test_rerun_parses_nothing(run_dir: Path):
