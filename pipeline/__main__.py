@@ -20,13 +20,14 @@ from typing import Callable
 
 from . import __version__
 from . import clean_stage, ner
+from .runner import StageError, StageReport
 from .config import Settings, from_env
 from .progress import setup_logging
 
 log = logging.getLogger("newsgraph")
 
 # stage name -> (help, function). `run` runs them in this order.
-STAGES: dict[str, tuple[str, Callable[[Settings], clean_stage.StageReport]]] = {
+STAGES: dict[str, tuple[str, Callable[[Settings], StageReport]]] = {
     "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
     "ner": ("stage 2: people, states, offices, organisations: nlp/*.spacy, tables/mentions.csv, tables/entities.csv", ner.run),
 }
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         try:
             report = STAGES[name][1](stage_settings)
-        except clean_stage.StageError as exc:
+        except StageError as exc:
             log.error("%s: %s", name, exc)
             return 2
         dt = time.perf_counter() - t0
@@ -110,7 +111,7 @@ def _evaluate(args, settings: Settings) -> int:
             stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
             try:
                 STAGES[name][1](stage_settings)
-            except clean_stage.StageError as exc:
+            except StageError as exc:
                 log.error("%s: %s", name, exc)
                 return 2
     res = evaluate.score(golds, settings.tables_dir)

@@ -8,19 +8,17 @@ goes on.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clean import clean_text, load_rules
 from .config import Settings
 from .document import CleanDocument, OffsetMap
 from .progress import progress
-from .storage import remove_stale_temp_files, sha256_file, write_text_atomic
+from .runner import StageError, StageReport
+from .storage import remove_stale_temp_files, sha256_file, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.clean-text")
 
@@ -28,29 +26,6 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_path", "title", "date", "credit", "n_chars", "status", "error",
     "sha256", "date_source", "credits", "n_clean_chars",
 ]
-
-
-class StageError(Exception):
-    """A problem with the run as a whole (not with one document)."""
-
-
-@dataclass
-class StageReport:
-    stage: str
-    counts: dict[str, int] = field(default_factory=lambda: {"ok": 0, "skipped": 0, "error": 0})
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-    @property
-    def failed(self) -> int:
-        return self.counts["skipped"] + self.counts["error"]
-
-    def summary(self) -> str:
-        n = sum(self.counts.values())
-        c = self.counts
-        return (f"{self.stage}: {n} documents: {c['ok']} ok, {c['skipped']} skipped, {c['error']} error; "
-                f"{self.written} written, {self.unchanged} unchanged, {self.removed} stale removed")
 
 
 def input_files(input_dir: Path) -> list[Path]:
@@ -126,14 +101,6 @@ def document_row(doc: CleanDocument) -> dict[str, object]:
         "sha256": doc.sha256, "date_source": doc.date_source,
         "credits": ";".join(dict.fromkeys(c.name for c in doc.credits)), "n_clean_chars": len(doc.text),
     }
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> bool:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return write_text_atomic(path, buf.getvalue())
 
 
 def run(settings: Settings) -> StageReport:

@@ -23,12 +23,12 @@ from typing import Iterator
 from spacy.tokens import Doc, DocBin
 
 from . import lexicons
-from .clean_stage import StageError, StageReport, write_csv
 from .config import Settings
 from .document import CleanDocument
 from .progress import progress
 from .resolve import ENTITY_COLUMNS, Mention, entity_table, resolve_doc, slug
-from .storage import remove_stale_temp_files, write_bytes_atomic, write_text_atomic
+from .runner import StageError, StageReport
+from .storage import remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.ner")
 
@@ -205,10 +205,9 @@ def run(settings: Settings) -> StageReport:
 
 
 def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:
-    from pathlib import Path as _P
-
+    """Each mention's text as the raw file has it (the clean text where the file is gone)."""
     try:
-        with open(_P(clean.source_path), encoding="utf-8") as fh:
+        with open(clean.source_path, encoding="utf-8") as fh:
             raw = fh.read()
     except OSError:
         raw = None

@@ -7,7 +7,9 @@ on unchanged input rewrites nothing.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -60,3 +62,12 @@ def remove_stale_temp_files(directory: Path) -> None:
     if directory.is_dir():
         for p in directory.glob(".*.tmp"):
             p.unlink(missing_ok=True)
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> bool:
+    """A CSV table (UTF-8, no BOM, header row), written atomically."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_text_atomic(path, buf.getvalue())
