@@ -35,12 +35,13 @@ def input_files(input_dir: Path) -> list[Path]:
 
 
 def _display_path(path: Path) -> str:
-    """The source path as users see it: relative to the working directory when inside it."""
+    """The source path as users see it: relative to the working directory when inside it, else absolute."""
     try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(Path(path).resolve())
+    return str(Path(path).resolve()) if rel.startswith("..") else rel
+
 
 def _failed(doc: CleanDocument, status: str, reason: str) -> CleanDocument:
     doc.status, doc.error = status, reason
