@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from . import clean_stage, ner
+from . import clean_stage, ner, relations
 from .runner import StageError, StageReport
 from .config import Settings, from_env
 from .progress import setup_logging
@@ -30,6 +30,7 @@ log = logging.getLogger("newsgraph")
 STAGES: dict[str, tuple[str, Callable[[Settings], StageReport]]] = {
     "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
     "ner": ("stage 2: people, states, offices, organisations: nlp/*.spacy, tables/mentions.csv, tables/entities.csv", ner.run),
+    "relations": ("stage 3: statements (speaker, cue, content, targets) and relations: tables/statements.csv, relations.csv", relations.run),
 }
 
 
@@ -42,6 +43,7 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
     p.add_argument("--force", action="store_true", help="redo every document even when its input is unchanged")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; per-document errors still print")
     p.add_argument("-v", "--verbose", action="store_true", help="debug messages")
+    p.add_argument("--rules-only", action="store_true", help="relations: do not use the statistical attribution tagger")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
         quiet=args.quiet, strict=args.strict, force=args.force,
     )
+    if args.rules_only:
+        settings = settings.with_overrides(use_tagger=False)
     if args.command == "evaluate":
         return _evaluate(args, settings)
     stages = list(STAGES) if args.command == "run" else [args.command]

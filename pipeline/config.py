@@ -33,6 +33,9 @@ class Settings:
     force: bool = False
     # texts longer than this are parsed in pieces (characters)
     chunk_chars: int = 100_000
+    # the statistical attribution tagger (relations stage); None: the one shipped in pipeline/models/
+    attribution_model: str | None = None
+    use_tagger: bool = True
 
     # -- where each stage writes --------------------------------------------
     @property

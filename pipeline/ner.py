@@ -32,7 +32,7 @@ from .storage import remove_stale_temp_files, write_bytes_atomic, write_csv, wri
 
 log = logging.getLogger("newsgraph.ner")
 
-NER_VERSION = "1"
+NER_VERSION = "2"
 MENTION_COLUMNS = ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id", "state", "source",
                    "clean_start", "clean_end"]
 STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]
@@ -119,6 +119,8 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
         credit_state = agencies[clean.credit].state
     found: list[tuple[int, int, Mention]] = []
     doc._.doc_id = clean.doc_id
+    doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
+                    "title": clean.title, "offset_map": clean.offset_map.to_json()}
     for span, eid, state in resolve_doc(doc, clean.doc_id, credit_state):
         span._.entity_id, span._.state = eid, state  # kept in the DocBin for later stages
         rs, re_ = clean.raw_span(span.start_char, span.end_char)

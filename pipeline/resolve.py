@@ -187,28 +187,12 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
     out: list[tuple[Span, str, str]] = []
     # people named in full, in order, for surname-only mentions
     full: list[tuple[Span, tuple[str, ...]]] = [(e, person_parts(e.text)) for e in ents if e.label_ == "PERSON" and len(person_parts(e.text)) > 1]
+    holder_of = office_holders(doc, ctx.by_tok)  # office start -> its holder
     office_before: dict[int, str] = {}  # person mention start -> office slug right before it
-    holder_of: dict[int, Span] = {}  # office start -> its holder: "leader Kim", "Kim Yo Jong, vice department director"
-    for ent in ents:
-        if ent.label_ == "OFFICE":
-            j = ent.end
-            # "special envoy for North Korea Sung Kim": the post's own complement comes first
-            if j < len(doc) and doc[j].lower_ in ("for", "of") and j + 1 < len(doc):
-                nxt = ctx.by_tok.get(j + 1)
-                if nxt is not None and nxt.label_ in ("STATE", "ORG"):
-                    j = nxt.end
-            nxt = ctx.by_tok.get(j)
-            if nxt is not None and nxt.label_ == "PERSON":
-                office_before[nxt.start] = slug(ent.text)
-                holder_of[ent.start] = nxt
-                continue
-            k = ent.start - 1
-            while k >= 0 and doc[k].lower_ in ("the", "a", "an"):
-                k -= 1
-            if k >= 1 and doc[k].text == ",":
-                prev = ctx.by_tok.get(k - 1)
-                if prev is not None and prev.label_ == "PERSON":
-                    holder_of[ent.start] = prev
+    for o_start, person in holder_of.items():
+        office = ctx.by_tok[o_start]
+        if person.start >= office.end:  # "leader Kim": the title right before the name
+            office_before[person.start] = slug(office.text)
     holders: dict[str, Counter] = defaultdict(Counter)  # office slug -> full-name person ids
     for p, parts in full:
         if p.start in office_before:
@@ -255,6 +239,34 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             out.append((ent, pid, state))
     # people get the state their office or demonym gave them anywhere in the document
     return [(sp, eid, person_state.get(eid, st) if sp.label_ == "PERSON" else st) for sp, eid, st in out]
+
+
+def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> dict[int, Span]:
+    """Office mention start -> the PERSON mention that holds it, where the text says so:
+    `leader Kim`, `special envoy for North Korea Sung Kim`, `Kim Yo Jong, vice department director`."""
+    by_tok = by_tok if by_tok is not None else _ents_by_token(doc)
+    holder_of: dict[int, Span] = {}
+    for ent in doc.ents:
+        if ent.label_ != "OFFICE":
+            continue
+        j = ent.end
+        # "special envoy for North Korea Sung Kim": the post's own complement comes first
+        if j < len(doc) and doc[j].lower_ in ("for", "of") and j + 1 < len(doc):
+            nxt = by_tok.get(j + 1)
+            if nxt is not None and nxt.label_ in ("STATE", "ORG"):
+                j = nxt.end
+        nxt = by_tok.get(j)
+        if nxt is not None and nxt.label_ == "PERSON":
+            holder_of[ent.start] = nxt
+            continue
+        k = ent.start - 1
+        while k >= 0 and doc[k].lower_ in ("the", "a", "an"):
+            k -= 1
+        if k >= 1 and doc[k].text == ",":
+            prev = by_tok.get(k - 1)
+            if prev is not None and prev.label_ == "PERSON":
+                holder_of[ent.start] = prev
+    return holder_of
 
 
 def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: list[tuple[int, str]]) -> str:

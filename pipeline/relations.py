@@ -1,0 +1,197 @@
+"""Stage 3 driver, relations: ``nlp/*.spacy`` -> ``tables/statements.csv`` + ``tables/relations.csv``.
+
+Reads only the parsed documents the ner stage wrote (entities with their ids,
+the offset map to the raw file). Per document (cached by the DocBin's hash and
+the rules' fingerprint, one shard ``relations/<doc_id>.json`` each):
+statements from the rules and the attribution tagger (``statements.py``),
+speakers resolved (``coref.py``), targets; and the HOLDS_OFFICE, OFFICE_OF,
+PART_OF and AFFILIATED_WITH relations the text states. Then the two tables.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, DocBin
+
+from . import lexicons
+from .components import extensions  # noqa: F401  (Doc/Span attributes)
+from .config import Settings
+from .coref import SpeakerResolver, targets
+from .document import OffsetMap
+from .progress import progress
+from .resolve import office_holders
+from .runner import StageError, StageReport
+from .statements import Statement, extract
+from .storage import remove_stale_temp_files, write_csv, write_text_atomic
+
+log = logging.getLogger("newsgraph.relations")
+
+RELATIONS_VERSION = "1"
+STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
+                     "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
+                     "target_ids", "origin"]
+RELATION_COLUMNS = ["source_id", "relation", "target_id", "doc_id", "start", "end"]
+
+
+def default_tagger_dir() -> Path:
+    return Path(str(resources.files("pipeline") / "models" / "attribution"))
+
+
+def load_tagger(settings: Settings):
+    """The trained attribution tagger, or None (rules only) when it is switched off or not built."""
+    if not settings.use_tagger:
+        return None
+    path = Path(settings.attribution_model) if settings.attribution_model else default_tagger_dir()
+    if not (path / "config.cfg").exists():
+        log.warning("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
+        return None
+    from .attribution.tagger import AttributionTagger
+
+    return AttributionTagger(path)
+
+
+def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], list[str]]]:
+    """(statement, speaker ids, target ids) for one parsed document."""
+    tagged = None
+    if tagger is not None:
+        from .attribution.tagger import decode
+
+        tagged = decode(tagger.tags(doc), doc)
+    stmts = extract(doc, tagged)
+    resolver = SpeakerResolver(doc)
+    out = []
+    prev = None
+    for st in stmts:
+        sids = resolver.resolve(st, prev)
+        out.append((st, sids, targets(doc, st, sids)))
+        prev = st
+    return out
+
+
+def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
+    """(source id, relation, target id, start token, end token) the text states."""
+    kinds = {e.name: e.kind for e in lexicons.orgs()}
+    rels: dict[tuple[str, str, str], tuple[int, int]] = {}
+
+    def add(a: str, rel: str, b: str, s: int, e: int) -> None:
+        rels.setdefault((a, rel, b), (s, e))
+
+    for o_start, person in office_holders(doc).items():
+        office = next(x for x in doc.ents if x.start == o_start)
+        if office._.entity_id and person._.entity_id:
+            add(person._.entity_id, "HOLDS_OFFICE", office._.entity_id, min(office.start, person.start), max(office.end, person.end))
+    for ent in doc.ents:
+        eid, state = ent._.entity_id, ent._.state
+        if not eid or not state:
+            continue
+        if ent.label_ == "OFFICE":
+            add(eid, "OFFICE_OF", f"state:{state}", ent.start, ent.end)
+        elif ent.label_ == "ORG" and kinds.get(ent.kb_id_) not in ("international", "news"):
+            add(eid, "PART_OF", f"state:{state}", ent.start, ent.end)
+        elif ent.label_ == "PERSON":
+            add(eid, "AFFILIATED_WITH", f"state:{state}", ent.start, ent.end)
+    return [(a, r, b, s, e) for (a, r, b), (s, e) in rels.items()]
+
+
+def _records(doc: Doc, tagger) -> dict:
+    src = doc._.source or {}
+    om = OffsetMap.from_json(src["offset_map"])
+    raw_text = _raw_text(src.get("source_path", ""))
+
+    def raw(s: int, e: int) -> tuple[int, int]:
+        return om.to_raw(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+
+    def text(rs: int, re_: int, s: int, e: int) -> str:
+        return raw_text[rs:re_] if raw_text is not None else doc[s:e].text
+
+    statements = []
+    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger), start=1):
+        cs, ce = raw(*st.content)
+        row = {"statement_id": f"{doc._.doc_id}:s{n}", "doc_id": doc._.doc_id, "date": src.get("date", ""),
+               "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
+               "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
+               "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin}
+        if st.speaker:
+            a, b = raw(*st.speaker)
+            row.update(speaker_text=text(a, b, *st.speaker), speaker_start=a, speaker_end=b)
+        if st.cue:
+            a, b = raw(*st.cue)
+            row.update(cue_text=text(a, b, *st.cue), cue_start=a, cue_end=b)
+        statements.append(row)
+    relations = []
+    for a, rel, b, s, e in doc_relations(doc):
+        rs, re_ = raw(s, e)
+        relations.append({"source_id": a, "relation": rel, "target_id": b, "doc_id": doc._.doc_id, "start": rs, "end": re_})
+    return {"statements": statements, "relations": relations}
+
+
+def _raw_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def fingerprint(tagger) -> str:
+    h = hashlib.sha256(RELATIONS_VERSION.encode())
+    h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
+    h.update(lexicons.fingerprint().encode())
+    if tagger is not None:
+        h.update(json.dumps(tagger.nlp.meta.get("performance", {}), sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def run(settings: Settings) -> StageReport:
+    import spacy
+
+    nlp_dir = settings.output_dir / "nlp"
+    if not nlp_dir.is_dir():
+        raise StageError(f"{nlp_dir} does not exist: run ner first (make ner)")
+    out_dir = settings.output_dir / "relations"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out_dir)
+    report = StageReport("relations")
+    tagger = load_tagger(settings)
+    fp = fingerprint(tagger)
+    vocab = spacy.blank("en").vocab
+    files = sorted(nlp_dir.glob("*.spacy"))
+    for path in progress(files, desc="relations", quiet=settings.quiet):
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fp
+        target = out_dir / f"{path.stem}.json"
+        if not settings.force and target.exists():
+            try:
+                if json.loads(target.read_text(encoding="utf-8")).get("key") == key:
+                    report.unchanged += 1
+                    report.counts["ok"] += 1
+                    continue
+            except (OSError, ValueError):
+                pass
+        try:
+            (doc,) = list(DocBin().from_bytes(data).get_docs(vocab))
+            rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger)}
+            report.counts["ok"] += 1
+        except Exception as exc:  # one bad document must not stop the run
+            log.error("%s: error: %s: %s", path.stem, type(exc).__name__, exc)
+            rec = {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
+            report.counts["error"] += 1
+        if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
+            report.written += 1
+    wanted = {p.stem for p in files}
+    for stale in sorted(out_dir.glob("*.json")):
+        if stale.stem not in wanted:
+            stale.unlink()
+            report.removed += 1
+    statements, relations = [], []
+    for p in sorted(out_dir.glob("*.json")):
+        rec = json.loads(p.read_text(encoding="utf-8"))
+        statements.extend(rec["statements"])
+        relations.extend(rec["relations"])
+    write_csv(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS, statements)
+    write_csv(settings.tables_dir / "relations.csv", RELATION_COLUMNS, relations)
+    return report

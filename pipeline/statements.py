@@ -1,0 +1,455 @@
+"""Stage 3 extractors: a parsed ``Doc`` -> :class:`Statement` records (speaker, cue, content).
+
+Pure functions; the relations stage driver does the I/O. Extractors:
+
+- ``quotes``: direct quotations (curly or straight marks, several paragraphs
+  long, cue before, after or in the middle, unbalanced marks tolerated) with
+  their cue and speaker;
+- ``syntax``: reported speech from the cue lexicon (``pipeline/data/cues.toml``)
+  and the dependency parse: `X said (that) ...`, `offered to ...`,
+  `dismissed any talks`, `called for ...`, `according to X, ...`,
+  `X was quoted as saying ...`, `X's statement that ...`;
+- ``colon``: verbatim texts introduced by a colon (`released the following
+  press statement: ...`), running to the end of the text;
+- ``tagger``: spans from the statistical attribution tagger (PolNeAR), for the
+  many attributions no rule covers.
+
+Statements found by several extractors are merged (content overlap >= 0.5).
+Offsets are token offsets into the Doc.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+SPEAKER_DEPS = ("nsubj", "nsubjpass")
+FIRST_PERSON = {"i", "we", "you", "me", "us"}
+OPEN_QUOTES = "\u201c\""
+CLOSE_QUOTES = "\u201d\""
+
+
+@dataclass
+class Statement:
+    content: tuple[int, int]
+    cue: tuple[int, int] | None = None
+    speaker: tuple[int, int] | None = None
+    kind: str = "indirect"  # direct | indirect | mixed
+    origin: str = "syntax"  # quote | syntax | colon | tagger
+    speaker_token: int | None = None  # head of the speaker phrase, for coreference
+    extra_speakers: list[tuple[int, int]] = field(default_factory=list)  # joint speakers
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    clause: frozenset[str]
+    to: frozenset[str]
+    obj: frozenset[str]
+    particles: frozenset[str]
+    nouns: frozenset[str]
+    press_verbs: frozenset[str]
+    press_nouns: frozenset[str]
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        return self.clause | self.to | self.obj
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> CueLexicon:
+    cfg = tomllib.loads((resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8"))
+    v = cfg["verbs"]
+    return CueLexicon(
+        clause=frozenset(v["clause_quote"]), to=frozenset(v["to"]), obj=frozenset(v["object"]),
+        particles=frozenset(v["particles"]), nouns=frozenset(cfg["nouns"]["clause"]),
+        press_verbs=frozenset(cfg["press"]["verbs"]),
+        press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
+    )
+
+
+# -- helpers --------------------------------------------------------------------
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """Drop spaces and punctuation at the edges, but keep closing quote marks and a final full stop inside quotes."""
+    while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in OPEN_QUOTES + "\u2018'")):
+        s += 1
+    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in CLOSE_QUOTES + "\u2019'")):
+        e -= 1
+    return s, e
+
+
+def _subtree_span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _has_quote(doc: Doc, s: int, e: int) -> bool:
+    return any(t.text in ("\u201c", "\u201d", '"') for t in doc[s:e])
+
+
+def _kind(doc: Doc, s: int, e: int) -> str:
+    if e - s >= 2 and doc[s].text in OPEN_QUOTES and doc[e - 1].text in CLOSE_QUOTES + "\u2019" and not _has_quote(doc, s + 1, e - 1):
+        return "direct"
+    return "mixed" if _has_quote(doc, s, e) else "indirect"
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a cue verb, inherited through conjunctions, participles and xcomps."""
+    seen = 0
+    tok = verb
+    while tok is not None and seen < 4:
+        for c in tok.children:
+            if c.dep_ in SPEAKER_DEPS:
+                return c
+        for c in tok.children:  # passive "by X"
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp") and tok.head is not tok:
+            if tok.dep_ == "ccomp" and tok.head.lemma_ not in ("be",):
+                break
+            tok = tok.head
+            seen += 1
+            continue
+        break
+    return None
+
+
+def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
+    """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
+    s, e = _subtree_span(head)
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e and ent.start <= head.i < ent.end:
+            return ent.start, ent.end
+    # cut relative clauses, appositions and trailing punctuation
+    for c in head.rights:
+        if c.dep_ in ("relcl", "appos", "acl", "punct", "advcl") or c.text == ",":
+            e = min(e, c.left_edge.i)
+            break
+    for c in head.lefts:
+        if c.dep_ in ("punct",) and c.i >= s:
+            s = c.i + 1
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e:
+            if head.i >= ent.start:
+                return ent.start, ent.end
+    return _trim(doc, s, e)
+
+
+# -- quotes ------------------------------------------------------------------------
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of double-quoted passages, marks included.
+
+    Works paragraph by paragraph (``\\n\\n``): a quote left open at a paragraph's
+    end continues when the next paragraph opens with a quote mark (the
+    convention for quotes over several paragraphs), else it ends there.
+    Straight quotes open after a space or the start and close otherwise.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text)]
+    for k, (ps, pe) in enumerate(paras):
+        i = ps
+        skip_first_open = open_at is not None
+        while i < pe:
+            c = text[i]
+            if c == "\u201c" or (c == '"' and open_at is None and (i == ps or not text[i - 1].isalnum() or text[i - 1] in "([\u2014-")):
+                if skip_first_open and i == ps:
+                    skip_first_open = False
+                elif open_at is None:
+                    open_at = i
+                # an opening mark inside an open quote: unbalanced copy; keep the first
+            elif c in "\u201d\"" and open_at is not None:
+                spans.append((open_at, i + 1))
+                open_at = None
+            i += 1
+            if i > ps and skip_first_open and not text[ps] in OPEN_QUOTES:
+                skip_first_open = False
+        if open_at is not None:
+            nxt = paras[k + 1][0] if k + 1 < len(paras) else None
+            if nxt is None or text[nxt] not in OPEN_QUOTES:
+                spans.append((open_at, pe))
+                open_at = None
+    return spans
+
+
+def _token_span(doc: Doc, s: int, e: int) -> tuple[int, int] | None:
+    sp = doc.char_span(s, e, alignment_mode="expand")
+    return (sp.start, sp.end) if sp is not None and len(sp) else None
+
+
+def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token | None] | None:
+    """A cue verb for the quote [qs, qe): after it in its sentence, else before it."""
+    sent_end = doc[qe - 1].sent.end if qe < len(doc) else len(doc)
+    # after: '"...," she added' / '..." said the official' / "... the agency quoted Kim as saying"
+    for t in doc[qe:min(sent_end, qe + 12)]:
+        if t.text in OPEN_QUOTES and t.i > qe:
+            break
+        if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
+            if t.lemma_ == "quote":
+                obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                if obj is not None:
+                    return t, obj
+            return t, subject_of(t)
+    # before: 'X said: "..."', 'X said, "..."', 'X told reporters "..."'
+    sent_start = doc[qs].sent.start
+    for t in reversed(doc[sent_start:qs]):
+        if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
+            if any(qs <= d.i < qe for d in t.subtree) or doc[qs - 1].text in (":", ",") or t.i >= qs - 4:
+                if t.lemma_ == "quote":
+                    obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                    return t, obj
+                return t, subject_of(t)
+    return None
+
+
+def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    out: list[Statement] = []
+    for cs, ce in quote_spans(doc.text):
+        ts = _token_span(doc, cs, ce)
+        if ts is None:
+            continue
+        qs, qe = ts
+        words = [t for t in doc[qs:qe] if t.is_alpha]
+        if len(words) < 4:
+            continue  # a scare quote: part of a mixed statement, not one of its own
+        found = _cue_near(doc, qs, qe, lex)
+        prev = out[-1] if out else None
+        if found is None:
+            # '"X," he said. "Y."': a quote right after another one continues it
+            if prev is not None and prev.origin == "quote" and _gap_is_cue_only(doc, prev, qs):
+                prev.content = (prev.content[0], qe)
+                prev.kind = "direct"
+            continue
+        verb, subj = found
+        cue = _cue_phrase(doc, verb, lex)
+        st = Statement(content=(qs, qe), cue=cue, kind="direct", origin="quote")
+        if subj is not None and subj.lower_ not in FIRST_PERSON:
+            st.speaker = speaker_span(doc, subj)
+            st.speaker_token = subj.i
+        # '"X," he said, "Y."': the second piece shares the cue
+        if prev is not None and prev.origin == "quote" and prev.cue == cue:
+            prev.content = (prev.content[0], qe)
+            continue
+        out.append(st)
+    return out
+
+
+def _gap_is_cue_only(doc: Doc, prev: Statement, qs: int) -> bool:
+    """Between the previous quote and this one stands only that quote's cue sentence."""
+    gap = doc[prev.content[1]:qs]
+    if len(gap) > 12:
+        return False
+    return prev.cue is not None and all(t.is_punct or t.is_space or prev.content[1] <= t.i for t in gap) and \
+        any(prev.cue[0] <= t.i < prev.cue[1] for t in gap)
+
+
+# -- reported speech -----------------------------------------------------------------
+
+def _cue_phrase(doc: Doc, verb: Token, lex: CueLexicon) -> tuple[int, int]:
+    """The verb and its particle: `pointed out`, `turns down`, `called for`, `looks forward to`."""
+    e = verb.i + 1
+    for c in verb.children:
+        if c.i == e and (c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and c.lower_ in lex.particles)):
+            e = c.i + 1
+            nxt = doc[e] if e < len(doc) else None
+            if c.lower_ == "forward" and nxt is not None and nxt.lower_ == "to":
+                e += 1
+    return verb.i, e
+
+
+def _speaker_of(doc: Doc, verb: Token) -> tuple[tuple[int, int] | None, int | None]:
+    subj = subject_of(verb)
+    if subj is None or subj.lower_ in FIRST_PERSON:
+        return None, None
+    return speaker_span(doc, subj), subj.i
+
+
+def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    out: list[Statement] = []
+    for tok in doc:
+        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
+            st = _verb_statement(doc, tok, lex)
+            if st is not None:
+                out.append(st)
+        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            st = _according_to(doc, tok)
+            if st is not None:
+                out.append(st)
+        elif tok.pos_ == "NOUN" and tok.lemma_ in lex.nouns:
+            st = _noun_statement(doc, tok)
+            if st is not None:
+                out.append(st)
+    return out
+
+
+def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
+    lemma = verb.lemma_
+    if lemma not in lex.verbs:
+        return None
+    speaker, head = _speaker_of(doc, verb)
+    if lemma == "quote":  # "the agency quoted Kim as saying ...": the speaker is the one quoted
+        return None
+    children = list(verb.children)
+    content: tuple[int, int] | None = None
+    if lemma in lex.clause:
+        comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
+        if comp is not None:
+            content = _subtree_span(comp)
+    if content is None and lemma in lex.to:
+        x = next((c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
+                  and any(a.lower_ == "to" for a in c.children)), None)
+        if x is not None:
+            s, e = _subtree_span(x)
+            obj = next((c for c in children if c.dep_ == "dobj" and c.i < x.i), None)
+            content = (obj.left_edge.i if obj is not None else s, e)
+    if content is None:
+        # "called for X", "looks forward to X", "turns down X"
+        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in lex.particles and c.i > verb.i), None)
+        fwd = next((c for c in children if c.lower_ == "forward"), None)
+        if fwd is not None:
+            prep = next((c for c in list(children) + list(fwd.children) if c.dep_ == "prep" and c.lower_ == "to"), prep)
+        if prep is not None and lemma in lex.obj | lex.to | {"look"}:
+            pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None and prep.i <= verb.i + 3:
+                content = _subtree_span(pobj)
+    if content is None and lemma in lex.obj:
+        obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None and speaker is not None:
+            content = _subtree_span(obj)
+    if content is None or speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp"):
+        return None
+    s, e = _trim(doc, *content)
+    if e - s < 2:
+        return None
+    cue = _cue_phrase(doc, verb, lex)
+    if cue[1] > s:
+        s = cue[1]
+        if e - s < 2:
+            return None
+    return Statement(content=(s, e), cue=cue, speaker=speaker, speaker_token=head, kind=_kind(doc, s, e))
+
+
+def _according_to(doc: Doc, tok: Token) -> Statement | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    sp = speaker_span(doc, pobj)
+    sent = tok.sent
+    # the content is the rest of the sentence, without "according to X ,"
+    a, b = _subtree_span(pobj)
+    if tok.i == sent.start:
+        s, e = b, sent.end
+    else:
+        s, e = sent.start, tok.i
+    s, e = _trim(doc, s, e)
+    if e - s < 3:
+        return None
+    return Statement(content=(s, e), cue=(tok.i, tok.i + 2), speaker=sp, speaker_token=pobj.i, kind=_kind(doc, s, e))
+
+
+def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
+    comp = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if comp is None or poss is None:
+        return None
+    s, e = _trim(doc, *_subtree_span(comp))
+    return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, poss), speaker_token=poss.i,
+                     kind=_kind(doc, s, e))
+
+
+# -- verbatim texts after a colon -------------------------------------------------------
+
+def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    """`X released the following press statement (titled "T") on DATE: TEXT` -> TEXT to the end."""
+    out = []
+    for sent in doc.sents:
+        last = [t for t in sent if not t.is_space]
+        if not last or last[-1].text != ":":
+            continue
+        verb = next((t for t in sent if t.lemma_ in lex.press_verbs and t.pos_ == "VERB"
+                     and any(c.dep_ == "dobj" and c.lemma_ in lex.press_nouns for c in t.children)), None)
+        if verb is None:
+            continue
+        start = last[-1].i + 1
+        # a quoted title in the introducing sentence starts the statement
+        title = next((t.i for t in sent if t.text in OPEN_QUOTES and t.i > verb.i), None)
+        if title is not None:
+            start = title
+        s, e = _trim(doc, start, len(doc))
+        if e - s < 3:
+            continue
+        speaker, head = _speaker_of(doc, verb)
+        out.append(Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker, speaker_token=head,
+                             kind=_kind(doc, s, e), origin="colon"))
+    return out
+
+
+# -- combining ----------------------------------------------------------------------------
+
+def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
+    ov = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return ov / max(a[1] - a[0], b[1] - b[0], 1)
+
+
+def merge(*groups: Iterable[Statement]) -> list[Statement]:
+    """Statements of earlier groups win; a later one is kept when it overlaps none by half or more."""
+    out: list[Statement] = []
+    for group in groups:
+        for st in group:
+            same = next((o for o in out if overlap_ratio(o.content, st.content) >= 0.5), None)
+            if same is None:
+                out.append(st)
+            elif same.speaker is None and st.speaker is not None:
+                same.speaker, same.speaker_token = st.speaker, st.speaker_token
+    out.sort(key=lambda s: (s.content[0], s.content[1]))
+    return out
+
+
+def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
+    """Every statement of ``doc``: rules first, then the tagger's where no rule found one."""
+    lex = cue_lexicon()
+    rule_based = merge(colon(doc, lex), quotes(doc, lex), syntax(doc, lex))
+    if not tagged:
+        return rule_based
+    return merge(rule_based, tagger_statements(doc, tagged))
+
+
+def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
+    """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence or the next."""
+    cues = [s for s in spans if s.role == "CUE"]
+    sources = [s for s in spans if s.role == "SRC"]
+    by_cue: dict[tuple[int, int], Statement] = {}
+    out: list[Statement] = []
+    for c in (s for s in spans if s.role == "CNT"):
+        if c.end - c.start < 2:
+            continue
+        sent_ids = {doc[c.start].sent.start, doc[c.end - 1].sent.start}
+        near = [q for q in cues if doc[q.start].sent.start in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
+        cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
+        if cue is None:
+            continue
+        key = (cue.start, cue.end)
+        if key in by_cue:  # another piece of the same statement
+            st = by_cue[key]
+            st.content = (min(st.content[0], c.start), max(st.content[1], c.end))
+            continue
+        cue_sent = doc[cue.start].sent
+        src = min((s for s in sources if doc[s.start].sent.start == cue_sent.start),
+                  key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
+        st = Statement(content=(c.start, c.end), cue=key, origin="tagger",
+                       speaker=(src.start, src.end) if src else None,
+                       speaker_token=doc[src.start:src.end].root.i if src else None)
+        by_cue[key] = st
+        out.append(st)
+    for st in out:
+        s, e = st.content
+        st.kind = _kind(doc, s, e)
+    return out
