@@ -60,6 +60,8 @@ def build_nlp(model: str, loader: Callable | None = None):
     from . import components  # noqa: F401  (registers the factories)
 
     nlp = load_model(model, loader=loader)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsgraph_paragraphs", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name, last=True)
     return nlp

@@ -54,10 +54,11 @@ class CueLexicon:
     nouns: frozenset[str]
     press_verbs: frozenset[str]
     press_nouns: frozenset[str]
+    cognition: frozenset[str]
 
     @property
     def verbs(self) -> frozenset[str]:
-        return self.clause | self.to | self.obj
+        return self.clause | self.to | self.obj | self.cognition
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +70,7 @@ def cue_lexicon() -> CueLexicon:
         particles=frozenset(v["particles"]), nouns=frozenset(cfg["nouns"]["clause"]),
         press_verbs=frozenset(cfg["press"]["verbs"]),
         press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
+        cognition=frozenset(v["cognition"]),
     )
 
 
@@ -110,8 +112,10 @@ def subject_of(verb: Token) -> Token | None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return g
-        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "ccomp") and tok.head is not tok:
-            if tok.dep_ == "ccomp" and tok.head.lemma_ not in ("be",):
+        # coordinated verbs share a subject ("urged ... and called for ..."), and so do
+        # participles ("issued a statement, saying ...") and infinitives ("offered to meet")
+        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
+            if tok.head is tok:
                 break
             tok = tok.head
             seen += 1
@@ -120,12 +124,32 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+RELATIVE = {"who", "which", "that", "whom"}
+
+
+def antecedent(tok: Token) -> Token:
+    """`the director ..., which brushed off ...`: a relative pronoun stands for the noun its clause modifies."""
+    if tok.lower_ in RELATIVE:
+        verb = tok.head
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        if verb.dep_ == "relcl":
+            return verb.head
+    return tok
+
+
 def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
+    head = antecedent(head)
     s, e = _subtree_span(head)
     for ent in doc.ents:
         if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e and ent.start <= head.i < ent.end:
             return ent.start, ent.end
+    # "the leader's sister Kim Yo Jong": the name that is not a possessor
+    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS") and ent.start > head.i - 1]
+    if names and head.i < names[0].start <= head.i + 2:
+        return names[0].start, names[0].end
     # cut relative clauses, appositions and trailing punctuation
     for c in head.rights:
         if c.dep_ in ("relcl", "appos", "acl", "punct", "advcl") or c.text == ",":
@@ -134,10 +158,10 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     for c in head.lefts:
         if c.dep_ in ("punct",) and c.i >= s:
             s = c.i + 1
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e:
-            if head.i >= ent.start:
-                return ent.start, ent.end
+    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
+    if names:
+        return names[-1].start, names[-1].end
     return _trim(doc, s, e)
 
 
@@ -196,7 +220,15 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
                 obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
                 if obj is not None:
                     return t, obj
-            return t, subject_of(t)
+            subj = subject_of(t)
+            if subj is None or qs <= subj.i < qe:
+                # the parse took a word of the quote: the speaker stands between quote and verb
+                # ('"...," the official added') or right after the verb ('..." said the official')
+                between = [w for w in doc[qe:t.i] if w.pos_ in ("NOUN", "PROPN", "PRON")]
+                after = [w for w in doc[t.i + 1:sent_end] if w.pos_ in ("NOUN", "PROPN", "PRON")][:1]
+                cand = between[-1] if between else (after[0] if after and doc[t.i + 1].pos_ in ("DET", "PROPN", "NOUN", "ADJ") else None)
+                subj = cand
+            return t, subj
     # before: 'X said: "..."', 'X said, "..."', 'X told reporters "..."'
     sent_start = doc[qs].sent.start
     for t in reversed(doc[sent_start:qs]):
@@ -206,6 +238,15 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
                     obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
                     return t, obj
                 return t, subject_of(t)
+    # a quote standing alone, its cue in the next sentence: '"..." With such a stance, X responded.'
+    if qs == doc[qs].sent.start and qe >= doc[qe - 1].sent.end - 1 and qe < len(doc):
+        nxt = doc[qe].sent if not doc[qe].is_space else (doc[qe + 1].sent if qe + 1 < len(doc) else None)
+        if nxt is not None and nxt.start >= qe:
+            for t in nxt:
+                if t.dep_ == "ROOT" and t.lemma_ in lex.clause:
+                    subj = subject_of(t)
+                    if subj is not None and subj.pos_ != "PRON":
+                        return t, subj
     return None
 
 
@@ -266,20 +307,21 @@ def _cue_phrase(doc: Doc, verb: Token, lex: CueLexicon) -> tuple[int, int]:
 
 def _speaker_of(doc: Doc, verb: Token) -> tuple[tuple[int, int] | None, int | None]:
     subj = subject_of(verb)
-    if subj is None or subj.lower_ in FIRST_PERSON:
+    if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
         return None, None
+    subj = antecedent(subj)
     return speaker_span(doc, subj), subj.i
 
 
 def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
     out: list[Statement] = []
     for tok in doc:
-        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
-            st = _verb_statement(doc, tok, lex)
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            st = _according_to(doc, tok)
             if st is not None:
                 out.append(st)
-        elif tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            st = _according_to(doc, tok)
+        elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
+            st = _verb_statement(doc, tok, lex)
             if st is not None:
                 out.append(st)
         elif tok.pos_ == "NOUN" and tok.lemma_ in lex.nouns:
@@ -291,17 +333,29 @@ def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
 
 def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     lemma = verb.lemma_
-    if lemma not in lex.verbs:
+    if lemma not in lex.verbs or lemma == "quote":  # "quoted Kim as saying": handled with its quote
+        return None
+    subj = subject_of(verb)
+    if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
+        return None  # the speaker's own assertions inside its statement are not statements
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ":
+        return None  # "it is too early to conclude"
+    if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
     speaker, head = _speaker_of(doc, verb)
-    if lemma == "quote":  # "the agency quoted Kim as saying ...": the speaker is the one quoted
-        return None
     children = list(verb.children)
     content: tuple[int, int] | None = None
-    if lemma in lex.clause:
+    if lemma in lex.clause or lemma in lex.cognition:
         comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
+        if comp is None and subj is not None:
+            # fronted content: "Dialogue is the best way ..., an official said"
+            comp = next((c for c in children if c.dep_ == "ccomp" and c.i < subj.i), None)
         if comp is not None:
             content = _subtree_span(comp)
+            sent_end = verb.sent.end
+            rest = doc[content[1]:sent_end]
+            if content[0] > verb.i and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
+                content = (content[0], sent_end)  # a list that the parse left outside the clause
     if content is None and lemma in lex.to:
         x = next((c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
                   and any(a.lower_ == "to" for a in c.children)), None)
@@ -323,13 +377,13 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None:
             content = _subtree_span(obj)
-    if content is None or speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp"):
+    if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
     s, e = _trim(doc, *content)
     if e - s < 2:
         return None
     cue = _cue_phrase(doc, verb, lex)
-    if cue[1] > s:
+    if cue[0] < e and cue[1] > s and s > verb.i:
         s = cue[1]
         if e - s < 2:
             return None
@@ -402,9 +456,14 @@ def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
 def merge(*groups: Iterable[Statement]) -> list[Statement]:
     """Statements of earlier groups win; a later one is kept when it overlaps none by half or more."""
     out: list[Statement] = []
+
+    def same_cue(a: Statement, b: Statement) -> bool:
+        return a.cue is None or b.cue is None or (a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1])
+
     for group in groups:
         for st in group:
-            same = next((o for o in out if overlap_ratio(o.content, st.content) >= 0.5), None)
+            # nested statements have cues of their own ("said that the ministry welcomes ...")
+            same = next((o for o in out if overlap_ratio(o.content, st.content) >= 0.5 and same_cue(o, st)), None)
             if same is None:
                 out.append(st)
             elif same.speaker is None and st.speaker is not None:
