@@ -28,7 +28,8 @@ PLURAL_PRONOUNS = {"they", "them"}
 
 
 def _ents_in(doc: Doc, s: int, e: int) -> list[Span]:
-    return [ent for ent in doc.ents if s <= ent.start and ent.end <= e and ent._.entity_id]
+    """Entities inside the phrase, or overlapping it (a phrase cut inside a long name)."""
+    return [ent for ent in doc.ents if ent.start < e and s < ent.end and ent._.entity_id]
 
 
 def _head_lemma(doc: Doc, s: int, e: int) -> str:

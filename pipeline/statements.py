@@ -55,6 +55,7 @@ class CueLexicon:
     press_verbs: frozenset[str]
     press_nouns: frozenset[str]
     cognition: frozenset[str]
+    source_nouns: frozenset[str]
 
     @property
     def verbs(self) -> frozenset[str]:
@@ -71,6 +72,7 @@ def cue_lexicon() -> CueLexicon:
         press_verbs=frozenset(cfg["press"]["verbs"]),
         press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
         cognition=frozenset(v["cognition"]),
+        source_nouns=frozenset(cfg["phrases"]["source_nouns"]),
     )
 
 
@@ -117,7 +119,12 @@ def subject_of(verb: Token) -> Token | None:
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
             if tok.head is tok:
                 break
-            tok = tok.head
+            # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
+            # inside the content belongs with the reporting verb
+            if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.lemma_ in cue_lexicon().verbs:
+                tok = tok.head.head
+            else:
+                tok = tok.head
             seen += 1
             continue
         break
@@ -258,8 +265,11 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
             continue
         qs, qe = ts
         words = [t for t in doc[qs:qe] if t.is_alpha]
-        if len(words) < 4:
-            continue  # a scare quote: part of a mixed statement, not one of its own
+        before = doc[qs - 1] if qs > 0 else None
+        embedded = before is not None and not before.is_space and before.sent == doc[qs].sent and \
+            (before.is_alpha or before.text in ("’s", "'s")) and before.lower_ not in ("said", "says", "say", "added", "adds")
+        if len(words) < 4 or (embedded and len(words) < 12):
+            continue  # a scare or partial quote: part of a mixed statement, not one of its own
         found = _cue_near(doc, qs, qe, lex)
         prev = out[-1] if out else None
         if found is None:
@@ -305,8 +315,20 @@ def _cue_phrase(doc: Doc, verb: Token, lex: CueLexicon) -> tuple[int, int]:
     return verb.i, e
 
 
+def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
+    """`North Korean leader Kim on Friday said`: the parse found no subject; the entity right before the verb is it."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    for ent in reversed([e for e in doc.ents if e.end <= verb.i and verb.i - e.end <= window]):
+        between = doc[ent.end:verb.i]
+        if ent.sent == verb.sent and not any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":") for t in between):
+            if ent.label_ in ("PERSON", "ORG", "STATE", "OFFICE"):
+                return ent.root
+    return None
+
+
 def _speaker_of(doc: Doc, verb: Token) -> tuple[tuple[int, int] | None, int | None]:
-    subj = subject_of(verb)
+    subj = subject_of(verb) or _entity_before(doc, verb)
     if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
         return None, None
     subj = antecedent(subj)
@@ -338,13 +360,22 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     subj = subject_of(verb)
     if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
         return None  # the speaker's own assertions inside its statement are not statements
-    if verb.dep_ == "xcomp" and verb.head.pos_ == "ADJ":
-        return None  # "it is too early to conclude"
+    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_ == "be" or verb.head.lemma_ not in lex.verbs):
+        return None  # "it is too early to conclude", "not entitled to criticize", "tried to denounce"
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
     speaker, head = _speaker_of(doc, verb)
     children = list(verb.children)
     content: tuple[int, int] | None = None
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and \
+            any(c.dep_ == "agent" for c in children):
+        # "As already warned by X, CONTENT": the main clause is what X said
+        main = verb.head
+        a, b = _subtree_span(verb)
+        s2, e2 = _trim(doc, b, main.right_edge.i + 1)
+        if e2 - s2 >= 3 and s2 <= main.i:
+            return Statement(content=(s2, e2), cue=(verb.i, verb.i + 1), speaker=speaker, speaker_token=head,
+                             kind=_kind(doc, s2, e2))
     if lemma in lex.clause or lemma in lex.cognition:
         comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
         if comp is None and subj is not None:
@@ -352,9 +383,15 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             comp = next((c for c in children if c.dep_ == "ccomp" and c.i < subj.i), None)
         if comp is not None:
             content = _subtree_span(comp)
+            # "... cannot be seen as positive but pointed out that ...": the conjunct cue is another statement
+            conj = next((t for t in comp.children if t.dep_ == "conj" and t.lemma_ in lex.verbs and t.i > comp.i
+                         and not any(c.dep_ in SPEAKER_DEPS for c in t.children)), None)
+            if conj is not None:
+                cc = [c.i for c in comp.children if c.dep_ in ("cc", "punct") and comp.i < c.i < conj.i]
+                content = (content[0], min(cc) if cc else conj.left_edge.i)
             sent_end = verb.sent.end
             rest = doc[content[1]:sent_end]
-            if content[0] > verb.i and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
+            if conj is None and content[0] > verb.i and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
                 content = (content[0], sent_end)  # a list that the parse left outside the clause
     if content is None and lemma in lex.to:
         x = next((c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
@@ -375,7 +412,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 content = _subtree_span(pobj)
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
-        if obj is not None and speaker is not None:
+        if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
             content = _subtree_span(obj)
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
@@ -395,6 +432,8 @@ def _according_to(doc: Doc, tok: Token) -> Statement | None:
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
+    if not (pobj.ent_type_ or any(e.start <= pobj.i < e.end for e in doc.ents) or pobj.lemma_.lower() in cue_lexicon().source_nouns):
+        return None  # "defined according to the direction": no source
     sp = speaker_span(doc, pobj)
     sent = tok.sent
     # the content is the rest of the sentence, without "according to X ,"
@@ -410,7 +449,8 @@ def _according_to(doc: Doc, tok: Token) -> Statement | None:
 
 
 def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
-    comp = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+    comp = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl", "appos")
+                 and any(m.lower_ == "that" and m.dep_ in ("mark", "nsubj", "dobj") and m.i < c.i for m in c.children)), None)
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if comp is None or poss is None:
         return None
@@ -463,7 +503,8 @@ def merge(*groups: Iterable[Statement]) -> list[Statement]:
     for group in groups:
         for st in group:
             # nested statements have cues of their own ("said that the ministry welcomes ...")
-            same = next((o for o in out if overlap_ratio(o.content, st.content) >= 0.5 and same_cue(o, st)), None)
+            same = next((o for o in out if same_cue(o, st) and (overlap_ratio(o.content, st.content) >= 0.5 or (
+                o.cue is not None and st.cue is not None and overlap_ratio(o.content, st.content) > 0))), None)
             if same is None:
                 out.append(st)
             elif same.speaker is None and st.speaker is not None:
