@@ -44,6 +44,7 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; per-document errors still print")
     p.add_argument("-v", "--verbose", action="store_true", help="debug messages")
     p.add_argument("--rules-only", action="store_true", help="relations: do not use the statistical attribution tagger")
+    p.add_argument("--attribution-model", metavar="DIR", help="relations: a trained attribution tagger (default: the one shipped)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.rules_only:
         settings = settings.with_overrides(use_tagger=False)
+    if args.attribution_model:
+        settings = settings.with_overrides(attribution_model=args.attribution_model)
     if args.command == "evaluate":
         return _evaluate(args, settings)
     stages = list(STAGES) if args.command == "run" else [args.command]

@@ -47,7 +47,7 @@ def load_tagger(settings: Settings):
         return None
     path = Path(settings.attribution_model) if settings.attribution_model else default_tagger_dir()
     if not (path / "config.cfg").exists():
-        log.warning("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
+        log.info("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
         return None
     from .attribution.tagger import AttributionTagger
 

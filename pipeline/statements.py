@@ -121,7 +121,8 @@ def subject_of(verb: Token) -> Token | None:
                 break
             # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
             # inside the content belongs with the reporting verb
-            if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.lemma_ in cue_lexicon().verbs:
+            if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.lemma_ in cue_lexicon().verbs \
+                    and tok.head.lemma_ not in cue_lexicon().verbs:
                 tok = tok.head.head
             else:
                 tok = tok.head
@@ -402,7 +403,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             content = (obj.left_edge.i if obj is not None else s, e)
     if content is None:
         # "called for X", "looks forward to X", "turns down X"
-        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in lex.particles and c.i > verb.i), None)
+        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and c.i > verb.i), None)
         fwd = next((c for c in children if c.lower_ == "forward"), None)
         if fwd is not None:
             prep = next((c for c in list(children) + list(fwd.children) if c.dep_ == "prep" and c.lower_ == "to"), prep)
@@ -414,17 +415,35 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
             content = _subtree_span(obj)
+            # "terming X a violation of ...": the object's predicate belongs to it
+            pred = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > obj.i]
+            if pred:
+                content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
     s, e = _trim(doc, *content)
     if e - s < 2:
         return None
+    e = _through_quote(doc, e)
     cue = _cue_phrase(doc, verb, lex)
     if cue[0] < e and cue[1] > s and s > verb.i:
         s = cue[1]
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, speaker_token=head, kind=_kind(doc, s, e))
+
+
+CONTENT_PREPS = {"for", "to", "about"}
+
+
+def _through_quote(doc: Doc, e: int) -> int:
+    """Extend a content span over a quotation that follows it directly ("to meet ... “anywhere, anytime,”")."""
+    if e < len(doc) and doc[e].text in OPEN_QUOTES:
+        sent_end = doc[e].sent.end
+        for t in doc[e + 1:sent_end]:
+            if t.text in CLOSE_QUOTES:
+                return t.i + 1
+    return e
 
 
 def _according_to(doc: Doc, tok: Token) -> Statement | None:
@@ -468,8 +487,10 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
         last = [t for t in sent if not t.is_space]
         if not last or last[-1].text != ":":
             continue
+        # "released the following press statement": the noun within a few words of the verb
+        # (a quoted title can derail the parse of the object)
         verb = next((t for t in sent if t.lemma_ in lex.press_verbs and t.pos_ == "VERB"
-                     and any(c.dep_ == "dobj" and c.lemma_ in lex.press_nouns for c in t.children)), None)
+                     and any(w.lemma_ in lex.press_nouns for w in doc[t.i + 1:min(t.i + 5, sent.end)])), None)
         if verb is None:
             continue
         start = last[-1].i + 1
@@ -493,21 +514,31 @@ def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
     return ov / max(a[1] - a[0], b[1] - b[0], 1)
 
 
-def merge(*groups: Iterable[Statement]) -> list[Statement]:
-    """Statements of earlier groups win; a later one is kept when it overlaps none by half or more."""
+def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
+    """Statements of earlier groups win; a later one is kept unless it is the same statement.
+
+    With ``by_cue``, statements with different cues are different statements even
+    when their contents overlap (nested: "said that the ministry welcomes ...");
+    without it, content overlap alone decides (for the tagger, which adds what
+    the rules missed).
+    """
     out: list[Statement] = []
 
     def same_cue(a: Statement, b: Statement) -> bool:
         return a.cue is None or b.cue is None or (a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1])
 
+    def is_same(o: Statement, st: Statement) -> bool:
+        ratio = overlap_ratio(o.content, st.content)
+        if not by_cue:
+            return ratio >= 0.5
+        return same_cue(o, st) and (ratio >= 0.5 or (o.cue is not None and st.cue is not None and ratio > 0))
+
     for group in groups:
         for st in group:
-            # nested statements have cues of their own ("said that the ministry welcomes ...")
-            same = next((o for o in out if same_cue(o, st) and (overlap_ratio(o.content, st.content) >= 0.5 or (
-                o.cue is not None and st.cue is not None and overlap_ratio(o.content, st.content) > 0))), None)
+            same = next((o for o in out if is_same(o, st)), None)
             if same is None:
                 out.append(st)
-            elif same.speaker is None and st.speaker is not None:
+            elif same.speaker is None and st.speaker is not None and same.origin == "syntax":
                 same.speaker, same.speaker_token = st.speaker, st.speaker_token
     out.sort(key=lambda s: (s.content[0], s.content[1]))
     return out
@@ -519,7 +550,21 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
     rule_based = merge(colon(doc, lex), quotes(doc, lex), syntax(doc, lex))
     if not tagged:
         return rule_based
-    return merge(rule_based, tagger_statements(doc, tagged))
+    verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]
+    rule_cues = [st.cue for st in rule_based if st.cue]
+    added = []
+    for st in tagger_statements(doc, tagged):
+        if st.cue and any(c[0] < st.cue[1] and st.cue[0] < c[1] for c in rule_cues):
+            continue  # a rule already took this cue
+        inside = any(v.content[0] <= st.content[0] and st.content[1] <= v.content[1] for v in verbatim)
+        if inside:
+            src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
+            cue_lemma = doc[st.cue[0]:st.cue[1]].root.lemma_ if st.cue else ""
+            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.verbs:
+                continue  # the speaker's own assertions inside its verbatim statement
+        added.append(st)
+    kept = [st for st in added if not any(overlap_ratio(r.content, st.content) >= 0.5 for r in rule_based)]
+    return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
 
 
 def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
