@@ -102,28 +102,42 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _run_all(settings: Settings, raw_dir: Path) -> int:
+    for name in STAGES:
+        stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
+        try:
+            STAGES[name][1](stage_settings)
+        except StageError as exc:
+            log.error("%s: %s", name, exc)
+            return 2
+    return 0
+
+
 def _evaluate(args, settings: Settings) -> int:
     from . import evaluate
+    from .attribution.polnear import is_polnear_dir
     from .storage import write_text_atomic
 
     gold_dir = Path(args.gold)
-    golds = evaluate.load_gold(gold_dir) if gold_dir.is_dir() else {}
-    if not golds:
-        log.error("evaluate: no gold files (*.json) in %s", gold_dir)
-        return 2
-    if args.run:
-        raw_dir = settings.output_dir / "raw"
-        evaluate.write_gold_texts(golds, raw_dir)
-        for name in STAGES:
-            stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
-            try:
-                STAGES[name][1](stage_settings)
-            except StageError as exc:
-                log.error("%s: %s", name, exc)
+    if is_polnear_dir(gold_dir):
+        if args.run and _run_all(settings, gold_dir / "text"):
+            return 2
+        res = evaluate.score_attributions(gold_dir, settings.tables_dir / "statements.csv")
+        text = evaluate.format_attr_table(res)
+    else:
+        golds = evaluate.load_gold(gold_dir) if gold_dir.is_dir() else {}
+        if not golds:
+            log.error("evaluate: no gold files (*.json, or text/ and attributions/) in %s", gold_dir)
+            return 2
+        if args.run:
+            raw_dir = settings.output_dir / "raw"
+            evaluate.write_gold_texts(golds, raw_dir)
+            if _run_all(settings, raw_dir):
                 return 2
-    res = evaluate.score(golds, settings.tables_dir)
-    text = evaluate.format_table(res)
-    print(text)
+        res = evaluate.score(golds, settings.tables_dir)
+        text = evaluate.format_table(res)
+    mode = "rules only" if not settings.use_tagger else "rules + attribution tagger"
+    print(f"== {gold_dir} ({mode})\n{text}")
     write_text_atomic(settings.output_dir / "scores.txt", text + "\n")
     write_text_atomic(settings.output_dir / "scores.json", json.dumps(res, indent=1) + "\n")
     return 0

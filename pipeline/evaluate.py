@@ -1,6 +1,11 @@
-"""Scoring the output tables against gold files in the SCHEMA.md format.
+"""Scoring the output tables against gold: SCHEMA.md gold files, or PolNeAR-style attributions.
 
-    python -m pipeline evaluate --gold GOLD_DIR --output OUT_DIR [--run]
+    python -m pipeline evaluate --gold GOLD_DIR --output OUT_DIR [--run] [--rules-only]
+
+GOLD_DIR is either a directory of ``<doc_id>.json`` gold files (SCHEMA.md) or a
+PolNeAR-style directory with ``text/`` and ``attributions/`` (BRAT standoff);
+for the latter the statement metrics of ``shared/eval/score_attributions.py``
+are computed (content, content+source, content+cue, token).
 
 With ``--run`` the gold texts themselves are the input: they are written to
 ``OUT_DIR/raw`` and every stage runs on them first. Scores are printed and
@@ -172,6 +177,87 @@ def format_table(res: dict) -> str:
         row(f"statements.{k}", m)
     row("relations.HOLDS_OFFICE", res["relations"]["HOLDS_OFFICE"])
     return "\n".join(rows)
+
+
+# -- PolNeAR-style attribution gold ----------------------------------------------------
+
+def _span(start, end) -> tuple[int, int] | None:
+    s, e = _int(start), _int(end)
+    return (s, e) if s is not None and e is not None and e > s else None
+
+
+def _prf_attr(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "n_pred": n_pred, "n_gold": n_gold}
+
+
+def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
+    """The metrics of ``shared/eval/score_attributions.py`` for a predicted ``statements.csv``."""
+    import re
+
+    from .attribution.polnear import read_split
+
+    gold = {d.doc_id: d for d in read_split(gold_dir)}
+    preds: dict[str, list[dict]] = {}
+    unknown = 0
+    for row in _rows(statements_csv):
+        if row["doc_id"] not in gold:
+            unknown += 1
+            continue
+        preds.setdefault(row["doc_id"], []).append({
+            "content": _span(row.get("content_start"), row.get("content_end")),
+            "speaker": _span(row.get("speaker_start"), row.get("speaker_end")),
+            "cue": _span(row.get("cue_start"), row.get("cue_end"))})
+
+    def ov(a, b) -> int:
+        return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+    n_pred = n_gold = tp = tp_src = tp_cue = tok_tp = tok_pred = tok_gold = skipped = 0
+    for doc_id, gd in gold.items():
+        ps, gs = preds.get(doc_id, []), gd.attributions
+        skipped += gd.skipped
+        n_pred, n_gold = n_pred + len(ps), n_gold + len(gs)
+        gext = [(min(s for s, _ in g.content), max(e for _, e in g.content)) for g in gs]
+        cands = []
+        for i, p in enumerate(ps):
+            if p["content"] is None:
+                continue
+            for j, g in enumerate(gext):
+                o = ov(p["content"], g)
+                if o:
+                    ratio = o / max(p["content"][1] - p["content"][0], g[1] - g[0])
+                    if ratio >= 0.5:
+                        cands.append((-ratio, -o, i, j))
+        used_p, used_g = set(), set()
+        for _, _, i, j in sorted(cands):
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            tp += 1
+            p, g = ps[i], gs[j]
+            tp_src += bool((g.source and p["speaker"] and any(ov(p["speaker"], f) for f in g.source)) or (not g.source and p["speaker"] is None))
+            tp_cue += bool((g.cue and p["cue"] and any(ov(p["cue"], f) for f in g.cue)) or (not g.cue and p["cue"] is None))
+        tokens = [m.span() for m in re.finditer(r"\S+", gd.text)]
+        pt = {k for k, t in enumerate(tokens) if any(ov(t, p["content"]) for p in ps if p["content"])}
+        gt = {k for k, t in enumerate(tokens) if any(ov(t, g) for g in gext)}
+        tok_tp, tok_pred, tok_gold = tok_tp + len(pt & gt), tok_pred + len(pt), tok_gold + len(gt)
+    return {"n_docs": len(gold), "n_gold": n_gold, "n_pred": n_pred, "gold_without_content_skipped": skipped,
+            "pred_rows_unknown_doc": unknown, "content": _prf_attr(tp, n_pred, n_gold),
+            "content+source": _prf_attr(tp_src, n_pred, n_gold), "content+cue": _prf_attr(tp_cue, n_pred, n_gold),
+            "token": _prf_attr(tok_tp, tok_pred, tok_gold)}
+
+
+def format_attr_table(res: dict) -> str:
+    lines = [f"docs={res['n_docs']} gold={res['n_gold']} pred={res['n_pred']} "
+             f"(gold without content skipped={res['gold_without_content_skipped']}, "
+             f"pred rows with unknown doc_id={res['pred_rows_unknown_doc']})",
+             f"{'metric':<16}{'P':>8}{'R':>8}{'F1':>8}{'TP':>9}{'#pred':>9}{'#gold':>9}"]
+    for key in ("content", "content+source", "content+cue", "token"):
+        m = res[key]
+        lines.append(f"{key:<16}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['tp']:>9}{m['n_pred']:>9}{m['n_gold']:>9}")
+    return "\n".join(lines)
 
 
 def write_gold_texts(golds: dict[str, dict], raw_dir: Path) -> None:

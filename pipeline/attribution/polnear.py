@@ -29,16 +29,24 @@ class PolnearDoc:
     doc_id: str
     text: str
     attributions: list[Attribution]
+    skipped: int = 0  # attributions without content (they cannot be matched)
 
 
 def parse_ann(raw: str) -> list[Attribution]:
+    return parse_ann_counted(raw)[0]
+
+
+def parse_ann_counted(raw: str) -> tuple[list[Attribution], int]:
+    """(attributions with content, number of attributions without content)."""
     spans: dict[str, list[tuple[int, int]]] = {}
     out = []
-    for line in raw.split("\n"):
+    skipped = 0
+    lines = raw.split("\n")
+    for line in lines:  # spans first: an event may name a span defined after it
         m = _T.match(line)
         if m:
             spans[m.group(1)] = [tuple(int(x) for x in part.split()) for part in m.group(3).split(";")]  # type: ignore[misc]
-            continue
+    for line in lines:
         m = _E.match(line)
         if not m or not m.group(2):
             continue
@@ -53,7 +61,9 @@ def parse_ann(raw: str) -> list[Attribution]:
                 getattr(att, role).extend(spans[tid])
         if att.content:
             out.append(att)
-    return out
+        else:
+            skipped += 1
+    return out, skipped
 
 
 def read_split(directory: Path) -> Iterator[PolnearDoc]:
@@ -62,5 +72,11 @@ def read_split(directory: Path) -> Iterator[PolnearDoc]:
     for txt in sorted((directory / "text").glob("*.txt")):
         stem = txt.stem
         ann = next((a for a in anns if a.stem == stem or a.name.startswith(stem + "_")), None)
-        text = txt.read_text(encoding="utf-8")
-        yield PolnearDoc(stem, text, parse_ann(ann.read_text(encoding="utf-8")) if ann else [])
+        with open(txt, encoding="utf-8") as fh:
+            text = fh.read()
+        atts, skipped = parse_ann_counted(ann.read_text(encoding="utf-8")) if ann else ([], 0)
+        yield PolnearDoc(stem, text, atts, skipped)
+
+
+def is_polnear_dir(directory: Path) -> bool:
+    return (Path(directory) / "text").is_dir() and (Path(directory) / "attributions").is_dir()
