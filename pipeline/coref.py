@@ -66,6 +66,10 @@ class SpeakerResolver:
         offices = [x for x in ents if x.label_ == "OFFICE" and x._.state]
         if offices:
             return [f"state:{offices[0]._.state}"]
+        # "the Japanese official": a demonym ties an unnamed speaker to its state
+        dems = [d for d in self.doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e]
+        if dems:
+            return [f"state:{dems[0].kb_id_}"]
         return []
 
     def _pronoun(self, word: str, before: int) -> list[str]:

@@ -26,7 +26,7 @@ from . import lexicons
 from .config import Settings
 from .document import CleanDocument
 from .progress import progress
-from .resolve import ENTITY_COLUMNS, Mention, entity_table, resolve_doc, slug
+from .resolve import ENTITY_COLUMNS, Mention, annotate, entity_table, slug
 from .runner import StageError, StageReport
 from .storage import remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
 
@@ -118,11 +118,9 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     if clean.credit in agencies:
         credit_state = agencies[clean.credit].state
     found: list[tuple[int, int, Mention]] = []
-    doc._.doc_id = clean.doc_id
     doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}
-    for span, eid, state in resolve_doc(doc, clean.doc_id, credit_state):
-        span._.entity_id, span._.state = eid, state  # kept in the DocBin for later stages
+    for span, eid, state in annotate(doc, clean.doc_id, credit_state):  # ids kept in the DocBin
         rs, re_ = clean.raw_span(span.start_char, span.end_char)
         found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state)))
     for c in clean.credits:

@@ -269,6 +269,17 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> dict[int,
     return holder_of
 
 
+def annotate(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:
+    """Resolve ``doc`` and keep the ids on its entities (``Span._.entity_id``, ``Span._.state``)."""
+    from .components import extensions  # noqa: F401
+
+    doc._.doc_id = doc_id
+    out = resolve_doc(doc, doc_id, credit_state)
+    for span, eid, state in out:
+        span._.entity_id, span._.state = eid, state
+    return out
+
+
 def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: list[tuple[int, str]]) -> str:
     parts = person_parts(ent.text)
     if len(parts) > 1:

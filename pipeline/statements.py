@@ -308,7 +308,9 @@ def _cue_phrase(doc: Doc, verb: Token, lex: CueLexicon) -> tuple[int, int]:
     """The verb and its particle: `pointed out`, `turns down`, `called for`, `looks forward to`."""
     e = verb.i + 1
     for c in verb.children:
-        if c.i == e and (c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and c.lower_ in lex.particles)):
+        phrasal = c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in lex.particles) or (
+            c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and verb.lemma_ in lex.obj | lex.to)
+        if c.i == e and phrasal:
             e = c.i + 1
             nxt = doc[e] if e < len(doc) else None
             if c.lower_ == "forward" and nxt is not None and nxt.lower_ == "to":
@@ -498,7 +500,11 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
         title = next((t.i for t in sent if t.text in OPEN_QUOTES and t.i > verb.i), None)
         if title is not None:
             start = title
-        s, e = _trim(doc, start, len(doc))
+        s, e = start, len(doc)
+        while s < e and doc[s].is_space:
+            s += 1
+        while e > s and doc[e - 1].is_space:
+            e -= 1  # the verbatim text keeps its final full stop
         if e - s < 3:
             continue
         speaker, head = _speaker_of(doc, verb)

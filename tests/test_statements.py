@@ -1,0 +1,148 @@
+"""Statements on real sentences: every form, speakers by name, pronoun and nominal, targets; malformed quotes."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.relations import doc_statements
+from pipeline.resolve import annotate
+from pipeline.statements import quote_spans
+
+
+@pytest.fixture(scope="module")
+def statements(nlp):
+    def run(text):
+        doc = nlp(text)
+        annotate(doc, "t")
+        return [{"speaker": doc[s.speaker[0]:s.speaker[1]].text if s.speaker else "",
+                 "cue": doc[s.cue[0]:s.cue[1]].text if s.cue else "",
+                 "content": doc[s.content[0]:s.content[1]].text, "kind": s.kind, "ids": sids, "targets": tids}
+                for s, sids, tids in doc_statements(doc)]
+    return run
+
+
+def one(found, cue):
+    hits = [s for s in found if s["cue"] == cue]
+    assert len(hits) == 1, found
+    return hits[0]
+
+
+def test_reported_speech_with_that_clause(statements):
+    found = statements("North Korea said that it is not interested in resuming talks with the United States.")
+    s = one(found, "said")
+    assert s["content"] == "that it is not interested in resuming talks with the United States"
+    assert s["ids"] == ["state:PRK"] and s["targets"] == ["state:USA"] and s["kind"] == "indirect"
+
+
+def test_fronted_content_and_nominal_speakers(statements):
+    text = ("North Korea rejects US offer of talks\n\n"
+            "Dialogue and cooperation are the best way to ensure stable control of the situation on the Korean "
+            "Peninsula, a unification ministry official said Thursday.\n\n"
+            "\"Our stance has been made clear on several occasions that the best way is through dialogue,\" the "
+            "ministry official said on condition of anonymity.\n\n"
+            "\"With that in mind, we will do whatever it takes to resume dialogue between the South and the North,\" "
+            "the official added.")
+    headline, *found = statements(text)
+    assert (headline["cue"], headline["ids"], headline["content"]) == ("rejects", ["state:PRK"], "US offer of talks")
+    assert [s["cue"] for s in found] == ["said", "said", "added"]
+    assert found[0]["content"].startswith("Dialogue and cooperation") and found[0]["speaker"] == "a unification ministry official"
+    (ids,) = {tuple(s["ids"]) for s in found}  # one entity for all three
+    assert len(ids) == 1 and ids[0].startswith("org:") and ids[0].endswith("unification-ministry")
+    assert [s["kind"] for s in found[1:]] == ["direct", "direct"]
+    assert set(found[2]["targets"]) == {"state:KOR", "state:PRK"}
+
+
+def test_pronoun_speaker_is_the_previous_speaker(statements):
+    text = ("On Tuesday, the North Korean leader Kim Jong-un\u2019s influential sister Kim Yo Jong dismissed any talks "
+            "with Washington and said the US could face disappointment.\n\n\u201cThe expectation, which they chose to "
+            "harbor the wrong way, would plunge them into a greater disappointment,\u201d she added.")
+    found = statements(text)
+    assert one(found, "dismissed")["content"] == "any talks with Washington"
+    assert one(found, "said")["content"] == "the US could face disappointment"
+    added = one(found, "added")
+    assert added["speaker"] == "she" and added["kind"] == "direct"
+    assert {tuple(s["ids"]) for s in found} == {("person:kim-yo-jong",)}
+
+
+def test_quote_over_several_paragraphs_and_cue_in_the_middle(statements):
+    text = ("\u201cWe will not sit idle. Our patience has limits.\n\n"
+            "\u201cWe will take countermeasures against any provocation,\u201d the Foreign Ministry spokesman said.\n\n"
+            "\"The talks are over for now,\" the Japanese official said, \"and we will not return to them soon.\"")
+    found = statements(text)
+    assert len(found) == 2, found
+    assert found[0]["content"].startswith("\u201cWe will not sit idle") and found[0]["content"].endswith("provocation,\u201d")
+    assert found[1]["content"] == "\"The talks are over for now,\" the Japanese official said, \"and we will not return to them soon.\""
+    assert found[1]["ids"] == ["state:JPN"]
+
+
+def test_quoted_as_saying(statements):
+    text = ("Earlier on Monday, US special envoy for North Korea Sung Kim offered to meet with North Korean officials.\n\n"
+            "\u201cWe continue to hope that the DPRK will respond positively to our outreach,\u201d the Yonhap News "
+            "agency quoted Kim as saying.")
+    s = one(statements(text), "quoted")
+    assert s["speaker"] == "Kim" and s["ids"] == ["person:sung-kim"] and "state:PRK" in s["targets"]
+
+
+def test_to_infinitive_object_and_possessive_targets(statements):
+    found = statements("Last week, North Korean leader Kim Jong Un urged his country to be ready for both dialogue "
+                       "and confrontation with the US and called for concentrating efforts on the economy.")
+    urged = one(found, "urged")
+    assert urged["content"] == "his country to be ready for both dialogue and confrontation with the US"
+    assert set(urged["targets"]) == {"state:PRK", "state:USA"}  # "his country" is the speaker's state
+    assert one(found, "called for")["content"] == "concentrating efforts on the economy"
+
+
+def test_according_to_and_statement_that(statements):
+    s = one(statements("According to the ROK media, waste paper and rubbish were found in Seoul and other parts "
+                       "of the ROK."), "According to")
+    assert s["speaker"] == "the ROK media" and s["content"].startswith("waste paper")
+    s = one(statements("Washington rejected Pyongyang's claim that the satellite launch was peaceful."), "claim")
+    assert s["ids"] == ["state:PRK"] and s["content"] == "that the satellite launch was peaceful"
+
+
+def test_mixed_statement(statements):
+    s = one(statements("North Korean Foreign Minister Ri Son-gwon issued a statement, saying that his country is "
+                       "not considering \"even the possibility of any contact with the US.\""), "saying")
+    assert s["kind"] == "mixed" and s["ids"] == ["person:ri-son-gwon"]
+    assert set(s["targets"]) == {"state:PRK", "state:USA"}
+
+
+def test_colon_introduced_verbatim_text_and_no_first_person_statements(statements):
+    text = ("Kim Yo Jong, vice department director of the Central Committee of the Workers' Party of Korea, "
+            "issued the following press statement on Wednesday:\n\n"
+            "The ROK clans must be subject to due pains.\n\n"
+            "We make it clear that we will respond to the ROK clans on case-to-case basis.")
+    found = statements(text)
+    assert len(found) == 1, found
+    (s,) = found
+    assert s["cue"] == "issued" and s["ids"] == ["person:kim-yo-jong"]
+    assert s["content"].startswith("The ROK clans") and s["content"].endswith("case-to-case basis.")
+    assert "state:KOR" in s["targets"]
+
+
+QUOTE_CHARS = ["\u201c", "\u201d", '"', "\u2018", "\u2019", "'", "``", "''", "\n\n", "\n", " ", "said", "he",
+               "North Korea", ".", ",", ":", "the official added", "We", "talks", "-", "\u00ab", "\u00bb"]
+
+
+@given(st.lists(st.sampled_from(QUOTE_CHARS), max_size=60))
+def test_quote_spans_never_fail_and_stay_inside(pieces):
+    text = " ".join(pieces)
+    spans = quote_spans(text)
+    prev_end = 0
+    for s, e in spans:
+        assert 0 <= s < e <= len(text) and s >= prev_end
+        assert text[s] in "\u201c\""
+        prev_end = e
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(QUOTE_CHARS), min_size=1, max_size=40))
+def test_any_text_gets_through_extraction(nlp, pieces):
+    text = " ".join(pieces)
+    doc = nlp(text)
+    annotate(doc, "t")
+    for s, sids, tids in doc_statements(doc):
+        for span in (s.content, s.cue, s.speaker):
+            if span is not None:
+                assert 0 <= span[0] < span[1] <= len(doc)
