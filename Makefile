@@ -14,13 +14,15 @@ PIPELINE_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text ner evaluate test clean distclean help bench
+.PHONY: all run setup clean-text ner relations evaluate train-attribution test clean distclean help bench
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
 	@echo "make clean-text  stage 1: clean the raw articles"
 	@echo "make ner         stage 2: people, states, offices, organisations"
-	@echo "make evaluate    run on the gold texts of GOLD=$(GOLD) and score against them"
+	@echo "make relations   stage 3: statements and relations"
+	@echo "make evaluate    score against GOLD=$(GOLD) and POLNEAR_DEV=$(POLNEAR_DEV), with and without the tagger"
+	@echo "make train-attribution  rebuild the attribution tagger from POLNEAR=$(POLNEAR)"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
 	@echo "make distclean   also remove the virtual environment"
@@ -49,11 +51,28 @@ clean-text: $(STAMP)
 ner: $(STAMP)
 	$(PY) -m pipeline ner --output $(OUT) $(PIPELINE_ARGS)
 
-# Score against gold files (SCHEMA.md format): the gold texts are run through
-# every stage into $(OUT)/eval, then scored; scores in $(OUT)/eval/scores.txt.
+relations: $(STAMP)
+	$(PY) -m pipeline relations --output $(OUT) $(PIPELINE_ARGS)
+
+# Score against gold: the SCHEMA.md gold of GOLD (its texts run through every
+# stage) and the PolNeAR-style gold of POLNEAR_DEV (text/ + attributions/),
+# each with the attribution tagger and with the rules alone, so the table shows
+# what the tagger adds. Scores in $(OUT)/eval/*/scores.txt.
 GOLD ?= ../shared/gold/dev
+POLNEAR ?= ../shared/polnear
+POLNEAR_DEV ?= $(POLNEAR)/dev
 evaluate: $(STAMP)
-	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval --run $(PIPELINE_ARGS)
+	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval/gold --run $(PIPELINE_ARGS)
+	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval/gold-rules --run --rules-only $(PIPELINE_ARGS)
+	@if [ -d $(POLNEAR_DEV)/text ]; then \
+	  $(PY) -m pipeline evaluate --gold $(POLNEAR_DEV) --output $(OUT)/eval/polnear --run $(PIPELINE_ARGS) && \
+	  $(PY) -m pipeline evaluate --gold $(POLNEAR_DEV) --output $(OUT)/eval/polnear-rules --run --rules-only $(PIPELINE_ARGS); \
+	else echo "evaluate: $(POLNEAR_DEV) not found: PolNeAR scores skipped"; fi
+
+# Rebuild the statistical attribution tagger from PolNeAR train (and dev for
+# model selection) with spaCy's training; it ships in pipeline/models/attribution.
+train-attribution: $(STAMP)
+	$(PY) -m pipeline.attribution.train --polnear $(POLNEAR) --output pipeline/models/attribution --data $(OUT)/attribution-data
 
 # pytest exits 5 when it collected no test: that fails the target too.
 test: $(STAMP)
@@ -61,7 +80,7 @@ test: $(STAMP)
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc
 
 clean:
-	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks
+	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench
 
 distclean: clean
 	rm -rf $(VENV)
@@ -80,3 +99,5 @@ bench: $(STAMP)
 	rm -rf $(OUT)/bench
 	$(PY) -m pipeline clean-text --input $(SHARED)/polnear/dev/text --output $(OUT)/bench --force
 	$(PY) scripts/bench_ner.py $(SHARED)/polnear/dev/text
+	$(PY) -m pipeline ner --output $(OUT)/bench --quiet
+	$(PY) -m pipeline relations --output $(OUT)/bench --force

@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
 FIRST_PERSON = {"i", "we", "you", "me", "us"}

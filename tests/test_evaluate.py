@@ -63,3 +63,32 @@ def test_evaluate_agrees_with_the_reference_scorer(shared, tmp_path: Path):
 def test_evaluate_without_gold_is_a_clear_error(tmp_path: Path):
     proc = run_cli("evaluate", "--gold", str(tmp_path), "--output", str(tmp_path / "o"))
     assert proc.returncode == 2 and "no gold files" in proc.stderr
+
+
+def test_attribution_scores_agree_with_the_reference_scorer(shared, tmp_path: Path):
+    """PolNeAR-style gold (text/ + attributions/): our metrics equal score_attributions.py's."""
+    gold = shared / "polnear" / "dev"
+    pred = tmp_path / "statements.csv"
+    # a prediction file with real variety: the gold itself, cut and shifted
+    ref_csv = tmp_path / "gold.csv"
+    subprocess.run([sys.executable, str(shared / "eval" / "score_attributions.py"), "--gold", str(gold),
+                    "--gold-to-csv", str(ref_csv)], check=True, capture_output=True)
+    with open(ref_csv, encoding="utf-8", newline="") as fh:
+        gold_rows = list(csv.DictReader(fh))
+    for i, r in enumerate(gold_rows):
+        if i % 3 == 0 and r["content_end"]:
+            r["content_end"] = str(int(r["content_end"]) - (int(r["content_end"]) - int(r["content_start"])) * 2 // 3)
+        if i % 5 == 0:
+            r["speaker_start"] = r["speaker_end"] = ""
+        if i % 7 == 0 and r["cue_start"]:
+            r["cue_start"] = str(int(r["cue_start"]) + 40)
+            r["cue_end"] = str(int(r["cue_start"]) + 4)
+    with open(pred, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(gold_rows[0]))
+        w.writeheader()
+        w.writerows(gold_rows[::1] + gold_rows[:50])
+    ours = evaluate.score_attributions(gold, pred)
+    ref = subprocess.run([sys.executable, str(shared / "eval" / "score_attributions.py"), "--gold", str(gold),
+                          "--pred", str(pred), "--json"], capture_output=True, text=True, check=True)
+    assert ours == json.loads(ref.stdout)
+    assert 0.3 < ours["content"]["f1"] < 1 and ours["content+source"]["f1"] < ours["content"]["f1"]

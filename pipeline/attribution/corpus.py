@@ -28,11 +28,10 @@ def tagged_docs(nlp: Language, docs: Iterable[PolnearDoc], n_process: int = 1) -
     """Parse PolNeAR documents and attach the attribution tags of their tokens."""
     docs = list(docs)
     for pdoc, doc in zip(docs, nlp.pipe((d.text for d in docs), n_process=n_process, batch_size=8)):
-        roles = [(role.upper()[:3] if role != "content" else "CNT", s, e, k)
+        roles = [(role, s, e, k)
                  for k, att in enumerate(pdoc.attributions)
-                 for role, frags in (("SRC", att.source), ("CUE", att.cue), ("content", att.content))
+                 for role, frags in (("SRC", att.source), ("CUE", att.cue), ("CNT", att.content))
                  for s, e in frags]
-        roles = [("SRC" if r == "SRC" else "CUE" if r == "CUE" else "CNT", s, e, k) for r, s, e, k in roles]
         doc.user_data[TAGS_KEY] = token_tags([(t.idx, t.idx + len(t)) for t in doc], roles)
         doc.user_data["doc_id"] = pdoc.doc_id
         yield doc

@@ -1,0 +1,85 @@
+"""The relations stage as a user runs it: statements.csv and relations.csv in raw offsets."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import KCNA, SEEDS, read_raw
+from pipeline import clean_stage, ner, relations
+from pipeline.config import Settings
+
+SCHEMA_STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start",
+                            "speaker_end", "cue_text", "cue_start", "cue_end", "content", "content_start",
+                            "content_end", "kind", "target_ids"]
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("rel")
+    raw = base / "raw"
+    raw.mkdir()
+    for p in SEEDS + KCNA[:1]:
+        shutil.copy(p, raw / p.name)
+    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
+    clean_stage.run(settings)
+    ner.run(settings)
+    report = relations.run(settings)
+    assert report.counts["ok"] == 3
+    return base
+
+
+def test_statements_table_follows_the_schema_and_points_at_raw_text(out: Path):
+    st = rows(out / "out" / "tables" / "statements.csv")
+    assert list(st[0])[:len(SCHEMA_STATEMENT_COLUMNS)] == SCHEMA_STATEMENT_COLUMNS
+    raws = {p.stem: read_raw(p) for p in (out / "raw").glob("*.txt")}
+    for r in st:
+        raw = raws[r["doc_id"]]
+        assert raw[int(r["content_start"]):int(r["content_end"])] == r["content"]
+        if r["speaker_start"]:
+            assert raw[int(r["speaker_start"]):int(r["speaker_end"])] == r["speaker_text"]
+        if r["cue_start"]:
+            assert raw[int(r["cue_start"]):int(r["cue_end"])] == r["cue_text"]
+        assert r["kind"] in {"direct", "indirect", "mixed"}
+    dates = {r["doc_id"][:3]: r["date"] for r in st}
+    assert dates["000"] == "2021-06-24" and dates["004"] == "2024-02-29"
+    # the KCNA press statement: one verbatim statement by Kim Yo Jong to the end of the text
+    kcna = [r for r in st if r["doc_id"].startswith("kcna") and r["cue_text"] == "issued"]
+    assert len(kcna) == 1 and kcna[0]["speaker_id"] == "person:kim-yo-jong"
+    assert kcna[0]["content"].endswith("in the future.")
+
+
+def test_office_relations_with_evidence(out: Path):
+    rel = rows(out / "out" / "tables" / "relations.csv")
+    raws = {p.stem: read_raw(p) for p in (out / "raw").glob("*.txt")}
+    holds = {(r["source_id"], r["target_id"]) for r in rel if r["relation"] == "HOLDS_OFFICE"}
+    assert ("person:ri-son-gwon", "office:PRK:foreign-minister") in holds
+    assert ("person:sung-kim", "office:USA:special-envoy") in holds
+    assert ("person:kim-yo-jong", "office:PRK:vice-department-director") in holds
+    ri = next(r for r in rel if r["source_id"] == "person:ri-son-gwon" and r["relation"] == "HOLDS_OFFICE")
+    assert raws[ri["doc_id"]][int(ri["start"]):int(ri["end"])] == "Foreign Minister Ri Son-gwon"
+    kinds = {r["relation"] for r in rel}
+    assert kinds == {"HOLDS_OFFICE", "OFFICE_OF", "PART_OF", "AFFILIATED_WITH"}
+    assert ("office:PRK:foreign-minister", "state:PRK") in {(r["source_id"], r["target_id"]) for r in rel if r["relation"] == "OFFICE_OF"}
+
+
+def test_rerun_rewrites_nothing_and_rules_only_mode(out: Path):
+    settings = Settings(input_dir=out / "raw", output_dir=out / "out", quiet=True)
+    before = {p: p.stat().st_mtime_ns for p in (out / "out").rglob("*") if p.is_file()}
+    report = relations.run(settings)
+    assert report.written == 0
+    assert {p: p.stat().st_mtime_ns for p in (out / "out").rglob("*") if p.is_file()} == before
+    rules = relations.run(settings.with_overrides(use_tagger=False))
+    assert rules.counts["ok"] == 3 and rows(out / "out" / "tables" / "statements.csv")
+
+
+def test_relations_without_ner_outputs_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(relations.StageError, match="run ner first"):
+        relations.run(Settings(output_dir=tmp_path, quiet=True))
