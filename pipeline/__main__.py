@@ -135,7 +135,9 @@ def _evaluate(args, settings: Settings) -> int:
             if _run_all(settings, raw_dir):
                 return 2
         res = evaluate.score(golds, settings.tables_dir)
-        text = evaluate.format_table(res)
+        speakers = evaluate.score_speakers(golds, settings.output_dir)
+        write_text_atomic(settings.output_dir / "speakers.json", json.dumps(speakers, indent=1) + "\n")
+        text = evaluate.format_table(res) + "\n" + evaluate.format_speakers(speakers)
     mode = "rules only" if not settings.use_tagger else "rules + attribution tagger"
     print(f"== {gold_dir} ({mode})\n{text}")
     write_text_atomic(settings.output_dir / "scores.txt", text + "\n")

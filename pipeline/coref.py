@@ -47,6 +47,7 @@ class SpeakerResolver:
             if office._.entity_id and person._.entity_id:
                 self.office_holder.setdefault(office._.entity_id, person._.entity_id)
         self.history: list[tuple[int, str, list[str]]] = []  # (token, head lemma, ids) of resolved speakers
+        self.unresolved_office: str = ""  # office id of the last speaker named only by an office
 
     def ids_for_phrase(self, s: int, e: int) -> list[str]:
         ents = _ents_in(self.doc, s, e)
@@ -57,15 +58,19 @@ class SpeakerResolver:
         for x in ents:
             if x.label_ == "OFFICE" and x._.entity_id in self.office_holder:
                 return [self.office_holder[x._.entity_id]]
+        unheld = [x for x in ents if x.label_ == "OFFICE" and x._.state]
+        if unheld:
+            # "North Korea's foreign minister": the holder may be named in another
+            # document; the relations stage looks there (resolve_office_speakers)
+            self.unresolved_office = unheld[0]._.entity_id
         orgs = [x._.entity_id for x in ents if x.label_ == "ORG"]
         if orgs:
             return [orgs[0]]
         states = [x._.entity_id for x in ents if x.label_ == "STATE"]
         if states:
             return list(dict.fromkeys(states))
-        offices = [x for x in ents if x.label_ == "OFFICE" and x._.state]
-        if offices:
-            return [f"state:{offices[0]._.state}"]
+        if unheld:
+            return [f"state:{unheld[0]._.state}"]
         # "the Japanese official": a demonym ties an unnamed speaker to its state
         dems = [d for d in self.doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e]
         if dems:
@@ -98,6 +103,7 @@ class SpeakerResolver:
 
     def resolve(self, st: Statement, previous: Statement | None) -> list[str]:
         doc = self.doc
+        self.unresolved_office = ""
         if st.speaker is None:
             if previous is not None and st.origin in ("quote", "tagger") and previous.speaker is not None:
                 ids = self.history[-1][2] if self.history else []

@@ -179,6 +179,91 @@ def format_table(res: dict) -> str:
     return "\n".join(rows)
 
 
+# -- the speaker resolver alone ----------------------------------------------------------
+
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "we", "i"}
+
+
+def score_speakers(golds: dict[str, dict], output_dir: Path) -> dict:
+    """Accuracy of ``coref.SpeakerResolver`` on the gold statements' own speaker phrases.
+
+    The gold speaker and content spans are given to the resolver (in text
+    order, so it keeps its history), and its ids are compared with the gold
+    speaker ids (predicted ids mapped to gold ids through the mentions, as in
+    ``score``). Speakers are grouped by their phrase: a pronoun (`she`), a
+    named one (the gold marks a PERSON, ORG or STATE inside: `Ri Son Gwon`,
+    `the DPRK vice minister`), a nominal (`the official`), or none.
+    """
+    import spacy
+    from spacy.tokens import DocBin
+
+    from .components import extensions  # noqa: F401
+    from .coref import SpeakerResolver
+    from .document import OffsetMap
+    from .statements import Statement
+
+    mentions = [m for m in _rows(output_dir / "tables" / "mentions.csv") if m.get("doc_id") in golds]
+    gold_ents = {(d, e["start"], e["end"], e["label"]): e["id"] for d, g in golds.items() for e in g["entities"]}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        gid = gold_ents.get((m["doc_id"], _int(m["start"]), _int(m["end"]), m["label"]))
+        if gid and m.get("entity_id"):
+            votes[m["entity_id"]][gid] += 1
+    idmap = {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+    vocab = spacy.blank("en").vocab
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    errors = []
+    for doc_id, g in golds.items():
+        path = output_dir / "nlp" / f"{doc_id}.spacy"
+        if not path.exists():
+            continue
+        (doc,) = list(DocBin().from_disk(path).get_docs(vocab))
+        om = OffsetMap.from_json(doc._.source["offset_map"])
+
+        def tok_span(start: int, end: int):
+            c = om.to_clean(start, end)
+            sp = doc.char_span(c[0], c[1], alignment_mode="expand") if c else None
+            return (sp.start, sp.end) if sp is not None and len(sp) else None
+
+        items = []
+        for gs in g["statements"]:
+            content = tok_span(gs["content"]["start"], gs["content"]["end"])
+            if content is None:
+                continue
+            sp = gs["speaker"]
+            speaker = tok_span(sp["start"], sp["end"]) if sp.get("text") else None
+            items.append((content, speaker, gs))
+        items.sort(key=lambda x: x[0])
+        resolver = SpeakerResolver(doc)
+        prev = None
+        for content, speaker, gs in items:
+            st = Statement(content=content, speaker=speaker, origin="quote" if gs["kind"] == "direct" else "syntax")
+            ids = {idmap.get(x, x) if not x.startswith("state:") else x for x in resolver.resolve(st, prev)}
+            prev = st
+            gold = set(gs.get("speaker_ids") or ([gs["speaker_id"]] if gs.get("speaker_id") else []))
+            text = gs["speaker"].get("text", "")
+            sp = gs["speaker"]
+            named = any(e["label"] in ("PERSON", "ORG", "STATE") and sp.get("start", 0) <= e["start"] and e["end"] <= sp.get("end", 0)
+                        for e in g["entities"]) if text else False
+            kind = "none" if not text else "pronoun" if text.lower() in PRONOUNS else "named" if named else "nominal"
+            counts[kind][1] += 1
+            counts["all"][1] += 1
+            if ids == gold:
+                counts[kind][0] += 1
+                counts["all"][0] += 1
+            else:
+                errors.append({"doc_id": doc_id, "speaker": text, "gold": sorted(gold), "pred": sorted(ids)})
+    return {k: {"acc": round(c / n, 4) if n else 0.0, "correct": c, "n": n} for k, (c, n) in sorted(counts.items())} | {"errors": errors}
+
+
+def format_speakers(res: dict) -> str:
+    rows = ["speaker resolver on the gold speaker phrases (accuracy)"]
+    for k in ("pronoun", "nominal", "named", "none", "all"):
+        if k in res:
+            rows.append(f"  {k:8} {res[k]['acc']:6.3f}  ({res[k]['correct']}/{res[k]['n']})")
+    return "\n".join(rows)
+
+
 # -- PolNeAR-style attribution gold ----------------------------------------------------
 
 def _span(start, end) -> tuple[int, int] | None:

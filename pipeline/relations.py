@@ -30,7 +30,7 @@ from .storage import remove_stale_temp_files, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
-RELATIONS_VERSION = "1"
+RELATIONS_VERSION = "2"
 STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
                      "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
                      "target_ids", "origin"]
@@ -55,7 +55,12 @@ def load_tagger(settings: Settings):
 
 
 def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], list[str]]]:
-    """(statement, speaker ids, target ids) for one parsed document."""
+    """(statement, speaker ids, target ids) for one parsed document.
+
+    A speaker named only by an office whose holder the document does not name
+    is left at the office's state; ``Statement.speaker_office`` keeps the
+    office id for the cross-document step (:func:`resolve_office_speakers`).
+    """
     tagged = None
     if tagger is not None:
         from .attribution.tagger import decode
@@ -67,9 +72,43 @@ def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], li
     prev = None
     for st in stmts:
         sids = resolver.resolve(st, prev)
+        st.speaker_office = resolver.unresolved_office
         out.append((st, sids, targets(doc, st, sids)))
         prev = st
     return out
+
+
+def resolve_office_speakers(statements: list[dict], relations: list[dict]) -> None:
+    """Cross-document: "North Korea's foreign minister said" where another document names the minister.
+
+    The holder of the office (HOLDS_OFFICE in any document) replaces the office's
+    state as speaker; with several holders, the one stated in the document
+    closest in date, and none when that is a tie.
+    """
+    dates = {s["doc_id"]: s["date"] for s in statements}
+    holders: dict[str, dict[str, str]] = {}
+    for r in relations:
+        if r["relation"] == "HOLDS_OFFICE":
+            holders.setdefault(r["target_id"], {})
+            d = dates.get(r["doc_id"], "")
+            holders[r["target_id"]][r["source_id"]] = max(holders[r["target_id"]].get(r["source_id"], ""), d)
+    for s in statements:
+        office = s.get("speaker_office")
+        if not office or office not in holders:
+            continue
+        cands = holders[office]
+        if len(cands) == 1:
+            s["speaker_id"] = next(iter(cands))
+        elif s["date"]:
+            dist = sorted((_days(s["date"], d), p) for p, d in cands.items() if d)
+            if dist and (len(dist) == 1 or dist[0][0] < dist[1][0]):
+                s["speaker_id"] = dist[0][1]
+
+
+def _days(a: str, b: str) -> int:
+    import datetime as dt
+
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
 
 
 def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
@@ -114,7 +153,8 @@ def _records(doc: Doc, tagger) -> dict:
         row = {"statement_id": f"{doc._.doc_id}:s{n}", "doc_id": doc._.doc_id, "date": src.get("date", ""),
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
                "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
-               "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin}
+               "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin,
+               "speaker_office": getattr(st, "speaker_office", "")}
         if st.speaker:
             a, b = raw(*st.speaker)
             row.update(speaker_text=text(a, b, *st.speaker), speaker_start=a, speaker_end=b)
@@ -192,6 +232,7 @@ def run(settings: Settings) -> StageReport:
         rec = json.loads(p.read_text(encoding="utf-8"))
         statements.extend(rec["statements"])
         relations.extend(rec["relations"])
+    resolve_office_speakers(statements, relations)
     write_csv(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS, statements)
     write_csv(settings.tables_dir / "relations.csv", RELATION_COLUMNS, relations)
     return report

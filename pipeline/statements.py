@@ -43,6 +43,7 @@ class Statement:
     origin: str = "syntax"  # quote | syntax | colon | tagger
     speaker_token: int | None = None  # head of the speaker phrase, for coreference
     extra_speakers: list[tuple[int, int]] = field(default_factory=list)  # joint speakers
+    speaker_office: str = ""  # office id when the speaker is named only by an office (see relations.py)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ def test_evaluate_agrees_with_the_reference_scorer(shared, tmp_path: Path):
                           "--tables", str(out / "tables"), "--json"], capture_output=True, text=True, check=True)
     assert ours == json.loads(ref.stdout)
     assert (out / "scores.txt").read_text().startswith("documents: 5")
+    # the speaker resolver, on the gold's own speaker phrases: pronouns and nominals resolved
+    speakers = json.loads((out / "speakers.json").read_text())
+    assert speakers["pronoun"]["n"] >= 3 and speakers["nominal"]["n"] >= 5
+    assert speakers["pronoun"]["acc"] >= 0.8 and speakers["nominal"]["acc"] >= 0.8
 
     # and on degraded tables, where most metrics are neither 0 nor 1
     tables = tmp_path / "degraded"

@@ -83,3 +83,23 @@ def test_rerun_rewrites_nothing_and_rules_only_mode(out: Path):
 def test_relations_without_ner_outputs_is_a_clear_error(tmp_path: Path):
     with pytest.raises(relations.StageError, match="run ner first"):
         relations.run(Settings(output_dir=tmp_path, quiet=True))
+
+
+def test_an_office_named_as_speaker_takes_its_holder_from_another_document():
+    from pipeline.relations import resolve_office_speakers
+
+    def st(doc, date, office):
+        return {"doc_id": doc, "date": date, "speaker_id": "state:PRK", "speaker_office": office}
+
+    rel = [{"relation": "HOLDS_OFFICE", "source_id": "person:ri-son-gwon", "target_id": "office:PRK:foreign-minister", "doc_id": "a"},
+           {"relation": "HOLDS_OFFICE", "source_id": "person:choe-son-hui", "target_id": "office:PRK:foreign-minister", "doc_id": "c"},
+           {"relation": "HOLDS_OFFICE", "source_id": "person:sung-kim", "target_id": "office:USA:special-envoy", "doc_id": "a"}]
+    stmts = [st("a", "2021-06-24", ""), st("c", "2024-01-10", ""),
+             st("b", "2021-07-01", "office:PRK:foreign-minister"),  # nearer the 2021 holder
+             st("d", "2024-02-01", "office:PRK:foreign-minister"),  # nearer the 2024 holder
+             st("e", "", "office:PRK:foreign-minister"),  # no date: two holders, undecided
+             st("f", "2024-02-01", "office:USA:special-envoy"),  # one holder
+             st("g", "2024-02-01", "office:JPN:foreign-minister")]  # no holder known
+    resolve_office_speakers(stmts, rel)
+    assert [s["speaker_id"] for s in stmts[2:]] == ["person:ri-son-gwon", "person:choe-son-hui", "state:PRK",
+                                                    "person:sung-kim", "state:PRK"]
