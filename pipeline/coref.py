@@ -17,6 +17,10 @@ a small, tested resolver of its own:
 """
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
 from spacy.tokens import Doc, Span
 
 from .resolve import office_holders
@@ -129,20 +133,23 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
     for ent in doc.ents:
         if s <= ent.start and ent.end <= e and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
             out.append(ent._.entity_id)
+    cfg = _target_words()
     speaker_state = _speaker_state(doc, speaker_ids)
     for t in doc[s:e]:
-        if t.lower_ in ("country", "nation", "government") and any(c.lower_ in ("his", "her", "its", "their", "our") for c in t.children):
+        if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
             if speaker_state:
                 out.append(speaker_state)
     for dem in doc.spans.get("ng_demonyms", []):
-        if s <= dem.start and dem.end <= e and dem.root.head.lemma_.lower() in ACTOR_NOUNS:
+        if s <= dem.start and dem.end <= e and dem.root.head.lemma_.lower() in cfg["actor_nouns"]:
             out.append(f"state:{dem.kb_id_}")
     speakers = set(speaker_ids)
     return [x for x in dict.fromkeys(out) if x not in speakers]
 
 
-ACTOR_NOUNS = {"official", "authority", "government", "leader", "army", "force", "military", "diplomat", "side",
-               "regime", "administration", "negotiator", "counterpart", "troop", "soldier"}
+@lru_cache(maxsize=1)
+def _target_words() -> dict[str, frozenset[str]]:
+    cfg = tomllib.loads((resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8"))["targets"]
+    return {k: frozenset(v) for k, v in cfg.items()}
 
 
 def _speaker_state(doc: Doc, speaker_ids: list[str]) -> str:
