@@ -146,3 +146,19 @@ def test_any_text_gets_through_extraction(nlp, pieces):
         for span in (s.content, s.cue, s.speaker):
             if span is not None:
                 assert 0 <= span[0] < span[1] <= len(doc)
+
+
+def test_cue_before_the_quote(statements):
+    s = one(statements("The Russian foreign ministry spokeswoman said: \"We will never accept the resolution adopted "
+                       "by the Security Council without our consent.\""), "said")
+    assert s["kind"] == "direct" and s["content"].startswith("\"We will never accept")
+    assert s["ids"] and s["ids"][0].startswith(("org:", "state:RUS"))
+
+
+def test_unbalanced_quote_runs_to_the_end_of_its_paragraph(statements):
+    text = ("\"We will respond to any provocation with overwhelming force, and the enemies will regret it,\" the "
+            "spokesman said, \"and the United States must take note\n\n"
+            "North Korea has issued similar warnings before.")
+    found = statements(text)
+    s = one(found, "said")
+    assert s["content"].endswith("must take note") and "North Korea has issued" not in s["content"]
