@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from . import clean_stage, ner, relations
+from . import clean_stage, export, ner, relations
 from .runner import StageError, StageReport
 from .config import Settings, from_env
 from .progress import setup_logging
@@ -31,6 +31,7 @@ STAGES: dict[str, tuple[str, Callable[[Settings], StageReport]]] = {
     "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
     "ner": ("stage 2: people, states, offices, organisations: nlp/*.spacy, tables/mentions.csv, tables/entities.csv", ner.run),
     "relations": ("stage 3: statements (speaker, cue, content, targets) and relations: tables/statements.csv, relations.csv", relations.run),
+    "export": ("stage 4: the knowledge graph (graph/graph.gexf, graphml, states.gexf, Gephi CSVs, preview.png) and html/", export.run),
 }
 
 
