@@ -18,6 +18,7 @@ from __future__ import annotations
 import html as _html
 import logging
 import re
+import warnings
 from pathlib import Path
 
 import networkx as nx
@@ -149,9 +150,11 @@ def build_graph(entities: pd.DataFrame, dates: pd.DataFrame, s_edges: pd.DataFra
         attrs = {"label": rec["name"] or rec["entity_id"], "type": rec["label"], "state": rec["state"],
                  "mention_count": int(rec["mention_count"] or 0), "doc_count": int(rec["doc_count"] or 0),
                  "first_seen": rec.get("first_seen") or "", "last_seen": rec.get("last_seen") or ""}
+        attrs["first_seen"] = _clean(attrs["first_seen"]) or ""
+        attrs["last_seen"] = _clean(attrs["last_seen"]) or ""
         if attrs["first_seen"]:
             attrs["start"], attrs["end"] = attrs["first_seen"], attrs["last_seen"]
-        G.add_node(rec["entity_id"], **{k: _clean(v) for k, v in attrs.items()})
+        G.add_node(rec["entity_id"], **{k: c for k, v in attrs.items() if (c := _clean(v)) is not None})
     for rec in s_edges.to_dict("records"):
         attrs = {"relation": "STATEMENT", "weight": float(rec["weight"]), "cues": rec["cues"], "kinds": rec["kinds"],
                  "first_date": rec["first_date"], "last_date": rec["last_date"], "statement_ids": rec["statement_ids"],
@@ -226,11 +229,7 @@ def gephi_tables(G: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
                           for s, t, k, d in G.edges(keys=True, data=True)],
                          columns=["Source", "Target", "Type", "Weight", "relation", "cues", "kinds", "first_date",
                                   "last_date", "statement_ids", "content"])
-    text_cols = [c for c in nodes.columns if nodes[c].dtype == object]
-    nodes[text_cols] = nodes[text_cols].map(safe_cell)
-    text_cols = [c for c in edges.columns if edges[c].dtype == object]
-    edges[text_cols] = edges[text_cols].map(safe_cell)
-    return nodes, edges
+    return nodes.map(safe_cell), edges.map(safe_cell)
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -284,9 +283,11 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
     handles = [plt.Line2D([0], [0], marker="o", color="w", markerfacecolor=c, markersize=11, label=k)
                for k, c in TYPE_COLOURS.items() if k]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    with warnings.catch_warnings():  # labels with emoji: the font lacks the glyph, the picture is fine
+        warnings.filterwarnings("ignore", message="Glyph .* missing")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
 
