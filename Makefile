@@ -101,3 +101,4 @@ bench: $(STAMP)
 	$(PY) scripts/bench_ner.py $(SHARED)/polnear/dev/text
 	$(PY) -m pipeline ner --output $(OUT)/bench --quiet
 	$(PY) -m pipeline relations --output $(OUT)/bench --force
+	$(PY) scripts/bench_export.py --statements 1000000 --entities 50000

@@ -251,7 +251,10 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(18, 9), dpi=110)
-    for ax, (title, H) in zip(axes, (("Who speaks about whom: states", states), (f"Top {top} entities", _top(G, top)))):
+    top_states = _top_states(states, 15)
+    state_title = "Who speaks about whom: states" + (f" (top {top_states.number_of_nodes()} of {states.number_of_nodes()})"
+                                                      if top_states.number_of_nodes() < states.number_of_nodes() else "")
+    for ax, (title, H) in zip(axes, ((state_title, top_states), (f"Top {top} entities", _top(G, top)))):
         ax.set_title(title, fontsize=15)
         ax.axis("off")
         if H.number_of_nodes() == 0:
@@ -277,7 +280,7 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         nx.draw_networkx_labels(simple, pos, ax=ax, labels={n: str(H.nodes[n].get("label", n))[:28] for n in simple},
                                 font_size=10, clip_on=False,
                                 bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6})
-        if title.startswith("Who"):
+        if title.startswith("Who") and simple.number_of_edges() <= 40:
             nx.draw_networkx_edge_labels(simple, pos, ax=ax, edge_labels={(s, t): int(d["weight"]) for s, t, d in simple.edges(data=True)},
                                          font_size=8, label_pos=0.4)
     handles = [plt.Line2D([0], [0], marker="o", color="w", markerfacecolor=c, markersize=11, label=k)
@@ -290,6 +293,12 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
+
+
+def _top_states(S: nx.DiGraph, n: int) -> nx.DiGraph:
+    """The ``n`` states with the most statement weight, in or out."""
+    strength = {x: S.in_degree(x, weight="weight") + S.out_degree(x, weight="weight") for x in S}
+    return S.subgraph(sorted(S, key=lambda x: (-strength[x], x))[:n]).copy()
 
 
 def _top(G: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
