@@ -14,13 +14,14 @@ PIPELINE_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text ner relations evaluate train-attribution test clean distclean help bench
+.PHONY: all run setup clean-text ner relations export evaluate train-attribution test clean distclean help bench
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
 	@echo "make clean-text  stage 1: clean the raw articles"
 	@echo "make ner         stage 2: people, states, offices, organisations"
 	@echo "make relations   stage 3: statements and relations"
+	@echo "make export      stage 4: graph (GEXF, GraphML, Gephi CSVs), preview.png, HTML pages"
 	@echo "make evaluate    score against GOLD=$(GOLD) and POLNEAR_DEV=$(POLNEAR_DEV), with and without the tagger"
 	@echo "make train-attribution  rebuild the attribution tagger from POLNEAR=$(POLNEAR)"
 	@echo "make test        set up (first use) and run the test suite"
@@ -53,6 +54,9 @@ ner: $(STAMP)
 
 relations: $(STAMP)
 	$(PY) -m pipeline relations --output $(OUT) $(PIPELINE_ARGS)
+
+export: $(STAMP)
+	$(PY) -m pipeline export --output $(OUT) $(PIPELINE_ARGS)
 
 # Score against gold: the SCHEMA.md gold of GOLD (its texts run through every
 # stage) and the PolNeAR-style gold of POLNEAR_DEV (text/ + attributions/),
