@@ -107,9 +107,11 @@ def subject_of(verb: Token) -> Token | None:
     seen = 0
     tok = verb
     while tok is not None and seen < 4:
-        for c in tok.children:
-            if c.dep_ in SPEAKER_DEPS:
-                return c
+        subjects = [c for c in tok.children if c.dep_ in SPEAKER_DEPS]
+        if subjects:
+            # a name the parse split ("Minister Ri Son - gwon") leaves two subjects: the nearer one is the name
+            before = [c for c in subjects if c.i < tok.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
         for c in tok.children:  # passive "by X"
             if c.dep_ == "agent":
                 for g in c.children:
