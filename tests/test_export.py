@@ -121,3 +121,24 @@ def test_hostile_labels_formulas_and_an_empty_corpus(tmp_path: Path):
     for name in ("graph.gexf", "states.gexf"):
         validate(tmp_path / "empty" / "graph" / name)
         assert nx.read_gexf(tmp_path / "empty" / "graph" / name).number_of_nodes() == 0
+
+
+def test_seed_run_state_edges(tmp_path_factory):
+    """The seed articles alone: PRK -> USA, USA -> PRK and KOR -> PRK, weighted by their statements."""
+    base = tmp_path_factory.mktemp("seeds")
+    raw = base / "raw"
+    raw.mkdir()
+    for p in SEEDS:
+        shutil.copy(p, raw / p.name)
+    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
+    for stage in (clean_stage, ner, relations, export):
+        stage.run(settings)
+    validate(base / "out" / "graph" / "states.gexf")
+    S = nx.read_gexf(base / "out" / "graph" / "states.gexf")
+    st = pd.read_csv(base / "out" / "tables" / "statements.csv", dtype=str, keep_default_na=False)
+    state_of = export.state_of(pd.read_csv(base / "out" / "tables" / "entities.csv", dtype=str, keep_default_na=False))
+    for a, b in (("PRK", "USA"), ("USA", "PRK"), ("KOR", "PRK")):
+        n = sum(1 for r in st.itertuples()
+                if a in {state_of.get(x, "") for x in r.speaker_id.split(";") if x}
+                and b in {state_of.get(x, "") for x in r.target_ids.split(";") if x})
+        assert S.has_edge(a, b) and int(float(S.edges[a, b]["weight"])) == n > 0
