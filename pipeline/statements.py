@@ -565,6 +565,10 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
     for st in tagger_statements(doc, tagged):
         if st.cue and any(c[0] < st.cue[1] and st.cue[0] < c[1] for c in rule_cues):
             continue  # a rule already took this cue
+        if st.cue and st.speaker:
+            src, cue = doc[st.speaker[0]:st.speaker[1]].root, doc[st.cue[0]:st.cue[1]].root
+            if src.dep_ == "compound" and src.head.i == cue.i:
+                continue  # "Press Statement of ...": one noun compound, not a source and its cue
         inside = any(v.content[0] <= st.content[0] and st.content[1] <= v.content[1] for v in verbatim)
         if inside:
             src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
