@@ -142,3 +142,25 @@ def test_seed_run_state_edges(tmp_path_factory):
                 if a in {state_of.get(x, "") for x in r.speaker_id.split(";") if x}
                 and b in {state_of.get(x, "") for x in r.target_ids.split(";") if x})
         assert S.has_edge(a, b) and int(float(S.edges[a, b]["weight"])) == n > 0
+
+
+def test_gexf_round_trip_keeps_nodes_edges_and_values(out: Path):
+    tables = out / "tables"
+    G = export.build_graph(
+        export.read_table(tables, "entities.csv", ["entity_id", "label", "name", "state", "mention_count", "doc_count"]),
+        export.entity_dates(export.read_table(tables, "mentions.csv", ["doc_id", "entity_id"]),
+                            export.read_table(tables, "documents.csv", ["doc_id", "date"])),
+        export.statement_edges(export.statement_pairs(export.read_table(
+            tables, "statements.csv", ["statement_id", "speaker_id", "target_ids", "cue_text", "kind", "date", "content"]))),
+        export.relation_edges(export.read_table(tables, "relations.csv", ["source_id", "relation", "target_id"])))
+    R = nx.read_gexf(out / "graph" / "graph.gexf")
+    assert set(R.nodes) == set(G.nodes)
+    for n, d in G.nodes(data=True):
+        for k in ("label", "type", "state", "mention_count", "doc_count", "first_seen", "last_seen"):
+            assert str(R.nodes[n].get(k, "")) == str(d.get(k, "")), (n, k)
+
+    def edge_set(H):
+        return sorted((s, t, d["relation"], float(d["weight"]), d.get("cues", ""), d.get("first_date", ""))
+                      for s, t, d in H.edges(data=True))
+
+    assert edge_set(R) == edge_set(G)
