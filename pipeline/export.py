@@ -26,7 +26,7 @@ import pandas as pd
 
 from .config import Settings
 from .runner import StageError, StageReport
-from .storage import write_bytes_atomic, write_text_atomic
+from .storage import write_bytes_atomic
 
 log = logging.getLogger("newsgraph.export")
 

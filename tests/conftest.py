@@ -46,3 +46,21 @@ def nlp():
 
 def ents(doc):
     return [(e.text, e.label_) for e in doc.ents]
+
+
+def pipeline_run(base: Path, files: list[Path], stages: tuple = ("clean-text", "ner", "relations", "export")) -> Path:
+    """Copy ``files`` into ``base/raw`` and run the named stages into ``base/out``; returns ``base/out``."""
+    import shutil
+
+    from pipeline import clean_stage, export, ner, relations
+    from pipeline.config import Settings
+
+    runners = {"clean-text": clean_stage.run, "ner": ner.run, "relations": relations.run, "export": export.run}
+    raw = base / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for p in files:
+        shutil.copy(p, raw / p.name)
+    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
+    for name in stages:
+        runners[name](settings)
+    return base / "out"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -10,8 +9,8 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from conftest import DATA, KCNA, SEEDS
-from pipeline import clean_stage, export, ner, relations
+from conftest import DATA, KCNA, SEEDS, pipeline_run
+from pipeline import export
 from pipeline.config import Settings
 
 SCHEMA = etree.XMLSchema(file=str(DATA / "gexf-1.3" / "gexf.xsd"))
@@ -24,15 +23,7 @@ def validate(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("export")
-    raw = base / "raw"
-    raw.mkdir()
-    for p in SEEDS + KCNA:
-        shutil.copy(p, raw / p.name)
-    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
-    for stage in (clean_stage, ner, relations, export):
-        stage.run(settings)
-    return base / "out"
+    return pipeline_run(tmp_path_factory.mktemp("export"), SEEDS + KCNA)
 
 
 def test_gexf_files_validate_and_reread(out: Path):
@@ -126,13 +117,7 @@ def test_hostile_labels_formulas_and_an_empty_corpus(tmp_path: Path):
 def test_seed_run_state_edges(tmp_path_factory):
     """The seed articles alone: PRK -> USA, USA -> PRK and KOR -> PRK, weighted by their statements."""
     base = tmp_path_factory.mktemp("seeds")
-    raw = base / "raw"
-    raw.mkdir()
-    for p in SEEDS:
-        shutil.copy(p, raw / p.name)
-    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
-    for stage in (clean_stage, ner, relations, export):
-        stage.run(settings)
+    pipeline_run(base, SEEDS)
     validate(base / "out" / "graph" / "states.gexf")
     S = nx.read_gexf(base / "out" / "graph" / "states.gexf")
     st = pd.read_csv(base / "out" / "tables" / "statements.csv", dtype=str, keep_default_na=False)

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import KCNA, SEEDS, read_raw
-from pipeline import clean_stage, ner, relations
+from conftest import KCNA, SEEDS, pipeline_run, read_raw
+from pipeline import relations
 from pipeline.config import Settings
 
 SCHEMA_STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start",
@@ -24,15 +23,7 @@ def rows(path: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("rel")
-    raw = base / "raw"
-    raw.mkdir()
-    for p in SEEDS + KCNA[:1]:
-        shutil.copy(p, raw / p.name)
-    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
-    clean_stage.run(settings)
-    ner.run(settings)
-    report = relations.run(settings)
-    assert report.counts["ok"] == 3
+    pipeline_run(base, SEEDS + KCNA[:1], stages=("clean-text", "ner", "relations"))
     return base
 
 
