@@ -64,3 +64,11 @@ def pipeline_run(base: Path, files: list[Path], stages: tuple = ("clean-text", "
     for name in stages:
         runners[name](settings)
     return base / "out"
+
+
+def csv_rows(path: Path) -> list[dict]:
+    """A CSV table as a list of dicts, every cell a string."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

@@ -1,7 +1,6 @@
 """The ner stage as a user runs it: DocBin output, raw offsets, credits, cross-document ids, re-runs, bad input."""
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -9,13 +8,9 @@ import pytest
 from spacy.tokens import DocBin
 
 from conftest import KCNA, SEEDS, read_raw
+from conftest import csv_rows as rows
 from pipeline import clean_stage, ner
 from pipeline.config import Settings
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")

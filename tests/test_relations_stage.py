@@ -1,23 +1,18 @@
 """The relations stage as a user runs it: statements.csv and relations.csv in raw offsets."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from conftest import KCNA, SEEDS, pipeline_run, read_raw
+from conftest import csv_rows as rows
 from pipeline import relations
 from pipeline.config import Settings
 
 SCHEMA_STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start",
                             "speaker_end", "cue_text", "cue_start", "cue_end", "content", "content_start",
                             "content_end", "kind", "target_ids"]
-
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
