@@ -14,7 +14,7 @@ PIPELINE_ARGS ?=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text ner relations export evaluate train-attribution test clean distclean help bench
+.PHONY: all run setup clean-text ner relations export notebook evaluate train-attribution test clean distclean help bench
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make ner         stage 2: people, states, offices, organisations"
 	@echo "make relations   stage 3: statements and relations"
 	@echo "make export      stage 4: graph (GEXF, GraphML, Gephi CSVs), preview.png, HTML pages"
+	@echo "make notebook    execute notebooks/analysis.ipynb on OUT=$(OUT) into OUT/notebooks (HTML report)"
 	@echo "make evaluate    score against GOLD=$(GOLD) and POLNEAR_DEV=$(POLNEAR_DEV), with and without the tagger"
 	@echo "make train-attribution  rebuild the attribution tagger from POLNEAR=$(POLNEAR)"
 	@echo "make test        set up (first use) and run the test suite"
@@ -57,6 +58,14 @@ relations: $(STAMP)
 
 export: $(STAMP)
 	$(PY) -m pipeline export --output $(OUT) $(PIPELINE_ARGS)
+
+# The analysis notebook, executed on the outputs of $(OUT) (papermill), as
+# $(OUT)/notebooks/analysis.ipynb and analysis.html. Run `make all` first.
+notebook: $(STAMP)
+	@test -f $(OUT)/tables/statements.csv || { echo "notebook: no outputs in $(OUT): run make all first" >&2; exit 1; }
+	@mkdir -p $(OUT)/notebooks
+	$(PY) -m papermill notebooks/analysis.ipynb $(OUT)/notebooks/analysis.ipynb -p OUTPUT_DIR $(abspath $(OUT)) --log-level WARNING --no-progress-bar
+	$(PY) -m nbconvert --to html $(OUT)/notebooks/analysis.ipynb --output-dir $(OUT)/notebooks --log-level ERROR
 
 # Score against gold: the SCHEMA.md gold of GOLD (its texts run through every
 # stage) and the PolNeAR-style gold of POLNEAR_DEV (text/ + attributions/),

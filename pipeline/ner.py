@@ -32,7 +32,7 @@ from .storage import remove_stale_temp_files, write_bytes_atomic, write_csv, wri
 
 log = logging.getLogger("newsgraph.ner")
 
-NER_VERSION = "2"
+NER_VERSION = "3"
 MENTION_COLUMNS = ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id", "state", "source",
                    "clean_start", "clean_end"]
 STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]

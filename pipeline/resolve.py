@@ -136,11 +136,26 @@ class _DocContext:
             return self.org_states.get((ent.start, ent.end)) or self.right_state(ent) or None
         return None
 
-    def sentence_state(self, span: Span) -> str | None:
-        """The state named last before the span in its sentence."""
-        for ent in reversed([e for e in span.sent.ents if e.end <= span.start]):
-            if ent.label_ == "STATE":
-                return ent.kb_id_
+    def enclosing_state(self, span: Span) -> str | None:
+        """A state that modifies a noun phrase containing the span, up to the clause:
+        `the US administration led by President Joe Biden` -> USA; never a state
+        merely named elsewhere in the sentence."""
+        tok = span.root
+        seen = 0
+        while tok.head is not tok and seen < 6:
+            tok = tok.head
+            seen += 1
+            if tok.pos_ in ("AUX",) or (tok.pos_ == "VERB" and tok.dep_ not in ("acl", "relcl")):
+                if tok.dep_ in ("acl", "relcl"):
+                    continue
+                break
+            for c in tok.children:
+                if c.dep_ in ("compound", "amod", "poss", "nmod") and not (span.start <= c.i < span.end):
+                    ent = self.by_tok.get(c.i)
+                    if ent is not None and ent.label_ == "STATE":
+                        return ent.kb_id_
+                    if c.i in self.dems:
+                        return self.dems[c.i].kb_id_
         return None
 
     def previous_state(self, span: Span) -> str | None:
@@ -167,7 +182,11 @@ def _org_state(ctx: _DocContext, ent: Span, kind_of: dict[str, tuple[str, str]])
     right = ctx.right_state(ent)
     if right:
         return right
-    return ctx.outlet_state or ctx.dominant
+    # only a state body named without its state ("the unification ministry") takes the
+    # outlet's or the document's state; a party, paper or company (GOP, MSNBC) does not
+    if any(t.lower_ in _state_body_heads() for t in ent):
+        return ctx.outlet_state or ctx.dominant
+    return ""
 
 
 def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:
@@ -220,7 +239,7 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             if state is None and any(t.lower_ in ("country", "nation") for t in doc[max(0, ent.start - 3):ent.start]):
                 state = ctx.previous_state(ent)  # "the country's First Vice Minister"
             if state is None:
-                state = ctx.sentence_state(ent)
+                state = ctx.enclosing_state(ent)
             state = state or ""
             s = slug(ent.text)
             eid = f"office:{state}:{s}" if state else f"office:{s}"
@@ -304,6 +323,10 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     if before:
         return max(before)[1]
     return f"person:{doc_id}-{token}"  # ambiguous and unresolved: kept apart from other documents
+
+
+def _state_body_heads() -> frozenset[str]:
+    return frozenset(lexicons.org_grammar()["heads"])
 
 
 def _common_surnames() -> frozenset[str]:

@@ -89,3 +89,12 @@ def test_an_unqualified_state_body_belongs_to_the_state_the_text_is_about(nlp):
             "offer. Ri Son Gwon said in a statement that the Foreign Ministry welcomes the press statement.")
     got = {sp.text: eid for sp, eid, st in resolve_doc(nlp(text), "d")}
     assert got["Foreign Ministry"] == "org:prk-foreign-ministry"
+
+
+def test_a_state_named_nearby_does_not_adopt_people_and_parties(nlp):
+    text = ("Iran rejected the talks. President Obama said the nuclear deal with Iran would hold, "
+            "and the GOP and MSNBC disputed it.")
+    got = {sp.text: (eid, st) for sp, eid, st in resolve_doc(nlp(text), "d")}
+    assert got["President"] == ("office:president", "")  # Iran is merely named in the sentence
+    assert got["Obama"][1] != "IRN"
+    assert got["GOP"] == ("org:gop", "")
