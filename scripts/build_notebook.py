@@ -146,6 +146,8 @@ if len(dated):
     series = dated[dated["pair"].isin(top_pairs)].groupby(["month", "pair"]).size().unstack(fill_value=0).sort_index()
     # every month in between, with no statements, is a zero (not a line across a gap)
     series = series.reindex(pd.date_range(series.index.min(), series.index.max(), freq="MS"), fill_value=0)
+    if len(dated) < 10:
+        display(Markdown(f"Only {len(dated)} dated statements between states: most documents of this run carry no date."))
     fig, ax = plt.subplots(figsize=(10, 4))
     for col in series.columns:
         ax.plot(series.index, series[col], marker="o" if len(series) < 40 else None, markersize=4, label=col)
