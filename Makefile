@@ -65,7 +65,7 @@ notebook: $(STAMP)
 	@test -f $(OUT)/tables/statements.csv || { echo "notebook: no outputs in $(OUT): run make all first" >&2; exit 1; }
 	@mkdir -p $(OUT)/notebooks
 	$(PY) -m papermill notebooks/analysis.ipynb $(OUT)/notebooks/analysis.ipynb -p OUTPUT_DIR $(abspath $(OUT)) --log-level WARNING --no-progress-bar
-	$(PY) -m nbconvert --to html $(OUT)/notebooks/analysis.ipynb --output-dir $(OUT)/notebooks --log-level ERROR
+	$(PY) -m nbconvert --to html --no-input $(OUT)/notebooks/analysis.ipynb --output-dir $(OUT)/notebooks --log-level ERROR
 
 # Score against gold: the SCHEMA.md gold of GOLD (its texts run through every
 # stage) and the PolNeAR-style gold of POLNEAR_DEV (text/ + attributions/),

@@ -153,8 +153,8 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
     head = antecedent(head)
     s, e = _subtree_span(head)
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e and ent.start <= head.i < ent.end:
+    for ent in doc.ents:  # the head is part of a name: the whole name (even when the parse split it)
+        if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
             return ent.start, ent.end
     # "the leader's sister Kim Yo Jong": the name that is not a possessor
     names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
