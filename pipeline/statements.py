@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
@@ -41,8 +41,6 @@ class Statement:
     speaker: tuple[int, int] | None = None
     kind: str = "indirect"  # direct | indirect | mixed
     origin: str = "syntax"  # quote | syntax | colon | tagger
-    speaker_token: int | None = None  # head of the speaker phrase, for coreference
-    extra_speakers: list[tuple[int, int]] = field(default_factory=list)  # joint speakers
     speaker_office: str = ""  # office id when the speaker is named only by an office (see relations.py)
 
 
@@ -287,7 +285,6 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
         st = Statement(content=(qs, qe), cue=cue, kind="direct", origin="quote")
         if subj is not None and subj.lower_ not in FIRST_PERSON:
             st.speaker = speaker_span(doc, subj)
-            st.speaker_token = subj.i
         # '"X," he said, "Y."': the second piece shares the cue
         if prev is not None and prev.origin == "quote" and prev.cue == cue:
             prev.content = (prev.content[0], qe)
@@ -333,12 +330,11 @@ def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
     return None
 
 
-def _speaker_of(doc: Doc, verb: Token) -> tuple[tuple[int, int] | None, int | None]:
+def _speaker_of(doc: Doc, verb: Token) -> tuple[int, int] | None:
     subj = subject_of(verb) or _entity_before(doc, verb)
     if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
-        return None, None
-    subj = antecedent(subj)
-    return speaker_span(doc, subj), subj.i
+        return None
+    return speaker_span(doc, antecedent(subj))
 
 
 def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
@@ -370,7 +366,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "it is too early to conclude", "not entitled to criticize", "tried to denounce"
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
-    speaker, head = _speaker_of(doc, verb)
+    speaker = _speaker_of(doc, verb)
     children = list(verb.children)
     content: tuple[int, int] | None = None
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and \
@@ -380,7 +376,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         a, b = _subtree_span(verb)
         s2, e2 = _trim(doc, b, main.right_edge.i + 1)
         if e2 - s2 >= 3 and s2 <= main.i:
-            return Statement(content=(s2, e2), cue=(verb.i, verb.i + 1), speaker=speaker, speaker_token=head,
+            return Statement(content=(s2, e2), cue=(verb.i, verb.i + 1), speaker=speaker,
                              kind=_kind(doc, s2, e2))
     if lemma in lex.clause or lemma in lex.cognition:
         comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
@@ -435,7 +431,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         s = cue[1]
         if e - s < 2:
             return None
-    return Statement(content=(s, e), cue=cue, speaker=speaker, speaker_token=head, kind=_kind(doc, s, e))
+    return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
 
 
 CONTENT_PREPS = {"for", "to", "about"}
@@ -469,7 +465,7 @@ def _according_to(doc: Doc, tok: Token) -> Statement | None:
     s, e = _trim(doc, s, e)
     if e - s < 3:
         return None
-    return Statement(content=(s, e), cue=(tok.i, tok.i + 2), speaker=sp, speaker_token=pobj.i, kind=_kind(doc, s, e))
+    return Statement(content=(s, e), cue=(tok.i, tok.i + 2), speaker=sp, kind=_kind(doc, s, e))
 
 
 def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
@@ -479,7 +475,7 @@ def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
     if comp is None or poss is None:
         return None
     s, e = _trim(doc, *_subtree_span(comp))
-    return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, poss), speaker_token=poss.i,
+    return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, poss),
                      kind=_kind(doc, s, e))
 
 
@@ -510,8 +506,8 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
             e -= 1  # the verbatim text keeps its final full stop
         if e - s < 3:
             continue
-        speaker, head = _speaker_of(doc, verb)
-        out.append(Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker, speaker_token=head,
+        speaker = _speaker_of(doc, verb)
+        out.append(Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker,
                              kind=_kind(doc, s, e), origin="colon"))
     return out
 
@@ -548,7 +544,7 @@ def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
             if same is None:
                 out.append(st)
             elif same.speaker is None and st.speaker is not None and same.origin == "syntax":
-                same.speaker, same.speaker_token = st.speaker, st.speaker_token
+                same.speaker = st.speaker
     out.sort(key=lambda s: (s.content[0], s.content[1]))
     return out
 
@@ -603,8 +599,7 @@ def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
         src = min((s for s in sources if doc[s.start].sent.start == cue_sent.start),
                   key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
         st = Statement(content=(c.start, c.end), cue=key, origin="tagger",
-                       speaker=(src.start, src.end) if src else None,
-                       speaker_token=doc[src.start:src.end].root.i if src else None)
+                       speaker=(src.start, src.end) if src else None)
         by_cue[key] = st
         out.append(st)
     for st in out:
