@@ -47,6 +47,7 @@ class Rules:
     glue_left: float
     glue_right: float
     agencies: tuple[tuple[str, str], ...]  # (alias, canonical name), longest alias first
+    agency_names: dict[str, str]  # alias -> canonical name
     agency_re: re.Pattern
     fingerprint: str
 
@@ -88,6 +89,7 @@ def load_rules() -> Rules:
         glue_left=float(glue["left_zipf_at_least"]),
         glue_right=float(glue["right_zipf_at_least"]),
         agencies=tuple(agencies),
+        agency_names=dict(agencies),
         agency_re=re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(re.escape(a) for a, _ in agencies)),
         fingerprint=fingerprint,
     )
@@ -374,7 +376,7 @@ def parse_credit(inner: str, offset: int, rules: Rules, *, lenient: bool) -> lis
     found: list[_FoundCredit] = []
     taken = [False] * len(inner)
     for m in rules.agency_re.finditer(inner):
-        canonical = dict(rules.agencies)[m.group()]
+        canonical = rules.agency_names[m.group()]
         found.append(_FoundCredit(canonical, offset + m.start(), offset + m.end()))
         for k in range(m.start(), m.end()):
             taken[k] = True
@@ -403,7 +405,7 @@ def parse_credit(inner: str, offset: int, rules: Rules, *, lenient: bool) -> lis
         if not all(wd[0].isupper() or wd[0].isdigit() for wd in words):
             return None  # lowercase prose: not a credit
         name = " ".join(words)
-        known = dict(rules.agencies).get(name)
+        known = rules.agency_names.get(name)
         if known:
             s = a + seg.find(words[0])
             found.append(_FoundCredit(known, offset + s, offset + s + len(name)))
@@ -553,8 +555,7 @@ def _structure(w: _Work, rules: Rules) -> tuple[_Meta, list[tuple[int, int, str]
         # header metadata: a line opening with a date, or a |-delimited line with a date
         hd = _header_date_line(line, rules)
         if hd is None and line.count("|") >= 2 and len(line.split()) <= rules.header_max_words:
-            fd = find_full_date(line)
-            hd = fd
+            hd = find_full_date(line)
         if hd is not None:
             if meta.header_date is None:
                 meta.header_date = hd

@@ -28,7 +28,7 @@ from .document import CleanDocument
 from .progress import progress
 from .resolve import ENTITY_COLUMNS, Mention, annotate, entity_table, slug
 from .runner import StageError, StageReport
-from .storage import remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
+from .storage import AtomicCSV, remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.ner")
 
@@ -40,8 +40,9 @@ STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]
 
 @dataclass
 class _Item:
-    clean: CleanDocument
+    path: Path  # the clean-text output; read when its batch is parsed, not before
     key: str  # cache key: what the outputs were made from
+    clean: CleanDocument | None = None  # set while the item is in a batch
 
 
 def _clean_docs(settings: Settings) -> list[Path]:
@@ -82,12 +83,16 @@ def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> It
             return nlp(text)
         docs = list(nlp.pipe(_chunks(text, chunk_chars)))
         doc = Doc.from_docs(docs, ensure_whitespace=False)
-        assert doc.text == text
+        if doc.text != text:
+            raise ValueError("the pieces of a long text did not join back into it")
         return doc
 
     batch: list[_Item] = []
 
     def flush():
+        for it in batch:  # only this batch's texts are in memory
+            if it.clean is None:
+                it.clean = CleanDocument.loads(it.path.read_text(encoding="utf-8"))
         short = [it for it in batch if len(it.clean.text) <= chunk_chars]
         try:
             docs = dict(zip((id(it) for it in short), nlp.pipe([it.clean.text for it in short], batch_size=batch_size)))
@@ -98,9 +103,12 @@ def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> It
                 yield it, docs[id(it)], ""
                 continue
             try:
-                yield it, one(it), ""
+                doc, error = one(it), ""
             except Exception as exc:
-                yield it, None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                doc, error = None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            yield it, doc, error
+        for it in batch:
+            it.clean = None
 
     for item in items:
         batch.append(item)
@@ -168,7 +176,7 @@ def run(settings: Settings) -> StageReport:
                     continue
             except (OSError, ValueError, KeyError):
                 pass
-        todo.append(_Item(clean, key))
+        todo.append(_Item(path, key))
     if todo:
         chunk = min(nlp.max_length, settings.chunk_chars)
         for item, doc, error in progress(parse(nlp, todo, chunk), desc="ner", quiet=settings.quiet, total=len(todo)):
@@ -218,12 +226,20 @@ def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:
             m["text"] = clean.text[m["clean_start"]:m["clean_end"]]
 
 
-def _write_tables(settings: Settings, nlp_dir: Path, doc_ids: list[str]) -> None:
-    """mentions.csv and entities.csv from the per-document records (streamed)."""
-    rows: list[dict] = []
+def _mention_records(nlp_dir: Path, doc_ids: list[str]) -> Iterator[dict]:
     for cid in doc_ids:
         p = nlp_dir / f"{cid}.json"
         if p.exists():
-            rows.extend(json.loads(p.read_text(encoding="utf-8")).get("mentions", []))
-    write_csv(settings.tables_dir / "mentions.csv", MENTION_COLUMNS, rows)
-    write_csv(settings.tables_dir / "entities.csv", ENTITY_COLUMNS, entity_table(rows))
+            yield from json.loads(p.read_text(encoding="utf-8")).get("mentions", [])
+
+
+def _write_tables(settings: Settings, nlp_dir: Path, doc_ids: list[str]) -> None:
+    """mentions.csv and entities.csv from the per-document records, one document at a time."""
+    with AtomicCSV(settings.tables_dir / "mentions.csv", MENTION_COLUMNS) as out:
+        def rows() -> Iterator[dict]:
+            for m in _mention_records(nlp_dir, doc_ids):
+                out.write(m)
+                yield m
+
+        entities = entity_table(rows())
+    write_csv(settings.tables_dir / "entities.csv", ENTITY_COLUMNS, entities)

@@ -14,6 +14,7 @@ import json
 import logging
 from importlib import resources
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from spacy.tokens import Doc, DocBin
 
@@ -26,11 +27,11 @@ from .progress import progress
 from .resolve import office_holders
 from .runner import StageError, StageReport
 from .statements import Statement, extract
-from .storage import remove_stale_temp_files, write_csv, write_text_atomic
+from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
-RELATIONS_VERSION = "3"
+RELATIONS_VERSION = "4"
 STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
                      "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
                      "target_ids", "origin"]
@@ -78,31 +79,37 @@ def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], li
     return out
 
 
-def resolve_office_speakers(statements: list[dict], relations: list[dict]) -> None:
-    """Cross-document: "North Korea's foreign minister said" where another document names the minister.
-
-    The holder of the office (HOLDS_OFFICE in any document) replaces the office's
-    state as speaker; with several holders, the one stated in the document
-    closest in date, and none when that is a tie.
-    """
-    dates = {s["doc_id"]: s["date"] for s in statements}
+def office_holder_index(relations: Iterable[dict], dates: dict[str, str]) -> dict[str, dict[str, str]]:
+    """office id -> {person id: latest date of a document stating it}, from HOLDS_OFFICE rows."""
     holders: dict[str, dict[str, str]] = {}
     for r in relations:
         if r["relation"] == "HOLDS_OFFICE":
-            holders.setdefault(r["target_id"], {})
             d = dates.get(r["doc_id"], "")
-            holders[r["target_id"]][r["source_id"]] = max(holders[r["target_id"]].get(r["source_id"], ""), d)
+            per = holders.setdefault(r["target_id"], {})
+            per[r["source_id"]] = max(per.get(r["source_id"], ""), d)
+    return holders
+
+
+def patch_office_speaker(s: dict, holders: dict[str, dict[str, str]]) -> None:
+    """The holder of the office (any document) replaces the office's state as speaker;
+    with several holders, the one stated in the document closest in date, none on a tie."""
+    office = s.get("speaker_office")
+    if not office or office not in holders:
+        return
+    cands = holders[office]
+    if len(cands) == 1:
+        s["speaker_id"] = next(iter(cands))
+    elif s["date"]:
+        dist = sorted((_days(s["date"], d), p) for p, d in cands.items() if d)
+        if dist and (len(dist) == 1 or dist[0][0] < dist[1][0]):
+            s["speaker_id"] = dist[0][1]
+
+
+def resolve_office_speakers(statements: list[dict], relations: list[dict]) -> None:
+    """Cross-document: "North Korea's foreign minister said" where another document names the minister."""
+    holders = office_holder_index(relations, {s["doc_id"]: s["date"] for s in statements})
     for s in statements:
-        office = s.get("speaker_office")
-        if not office or office not in holders:
-            continue
-        cands = holders[office]
-        if len(cands) == 1:
-            s["speaker_id"] = next(iter(cands))
-        elif s["date"]:
-            dist = sorted((_days(s["date"], d), p) for p, d in cands.items() if d)
-            if dist and (len(dist) == 1 or dist[0][0] < dist[1][0]):
-                s["speaker_id"] = dist[0][1]
+        patch_office_speaker(s, holders)
 
 
 def _days(a: str, b: str) -> int:
@@ -166,7 +173,7 @@ def _records(doc: Doc, tagger) -> dict:
     for a, rel, b, s, e in doc_relations(doc):
         rs, re_ = raw(s, e)
         relations.append({"source_id": a, "relation": rel, "target_id": b, "doc_id": doc._.doc_id, "start": rs, "end": re_})
-    return {"statements": statements, "relations": relations}
+    return {"date": src.get("date", ""), "statements": statements, "relations": relations}
 
 
 def _raw_text(path: str) -> str | None:
@@ -227,12 +234,30 @@ def run(settings: Settings) -> StageReport:
         if stale.stem not in wanted:
             stale.unlink()
             report.removed += 1
-    statements, relations = [], []
-    for p in sorted(out_dir.glob("*.json")):
-        rec = json.loads(p.read_text(encoding="utf-8"))
-        statements.extend(rec["statements"])
-        relations.extend(rec["relations"])
-    resolve_office_speakers(statements, relations)
-    write_csv(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS, statements)
-    write_csv(settings.tables_dir / "relations.csv", RELATION_COLUMNS, relations)
+    _write_tables(settings, sorted(out_dir.glob("*.json")))
     return report
+
+
+def _shards(paths: list[Path]) -> Iterator[dict]:
+    for p in paths:
+        yield json.loads(p.read_text(encoding="utf-8"))
+
+
+def _write_tables(settings: Settings, paths: list[Path]) -> None:
+    """Two passes over the shards, one document at a time: relations (and the small
+    index of office holders), then statements with office-only speakers resolved."""
+    dates: dict[str, str] = {}
+    holding: list[dict] = []
+    with AtomicCSV(settings.tables_dir / "relations.csv", RELATION_COLUMNS) as out:
+        for rec in _shards(paths):
+            for r in rec["relations"]:
+                out.write(r)
+                dates[r["doc_id"]] = rec.get("date", "")
+                if r["relation"] == "HOLDS_OFFICE":
+                    holding.append(r)
+    holders = office_holder_index(holding, dates)
+    with AtomicCSV(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS) as out:
+        for rec in _shards(paths):
+            for st in rec["statements"]:
+                patch_office_speaker(st, holders)
+                out.write(st)

@@ -71,3 +71,42 @@ def write_csv(path: Path, columns: list[str], rows: list[dict]) -> bool:
     writer.writeheader()
     writer.writerows(rows)
     return write_text_atomic(path, buf.getvalue())
+
+
+class AtomicCSV:
+    """Write a CSV row by row into a temporary file; on success it replaces ``path``
+    (or is dropped when the bytes equal the file already there); on error nothing changes.
+
+        with AtomicCSV(path, columns) as out:
+            for row in rows:
+                out.write(row)
+    """
+
+    def __init__(self, path: Path, columns: list[str]):
+        self.path, self.columns = Path(path), columns
+        self.changed = False
+
+    def __enter__(self) -> "AtomicCSV":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.writer = csv.DictWriter(self.fh, fieldnames=self.columns, lineterminator="\n", extrasaction="ignore")
+        self.writer.writeheader()
+        return self
+
+    def write(self, row: dict) -> None:
+        self.writer.writerow(row)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.fh.close()
+        if exc_type is not None:
+            os.unlink(self.tmp)
+            return
+        import filecmp
+
+        if self.path.exists() and filecmp.cmp(self.tmp, self.path, shallow=False):
+            os.unlink(self.tmp)
+        else:
+            os.replace(self.tmp, self.path)
+            self.changed = True
