@@ -210,3 +210,21 @@ def test_progress_lines_when_not_on_a_terminal(capsys):
     messages = [r.getMessage() for r in records]
     assert messages[0].startswith("1/3 documents (") and "docs/s" in messages[0]
     assert len(messages) == 3  # nothing from the quiet run
+
+
+def test_streamed_tables_are_atomic_and_idempotent(tmp_path: Path):
+    from pipeline.storage import AtomicCSV
+
+    path = tmp_path / "tables" / "mentions.csv"
+    with AtomicCSV(path, ["doc_id", "text"]) as out:
+        out.write({"doc_id": "a", "text": "Ri Son-gwon"})
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    with pytest.raises(RuntimeError):
+        with AtomicCSV(path, ["doc_id", "text"]) as out:
+            out.write({"doc_id": "b", "text": "half"})
+            raise RuntimeError("killed mid-table")
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert [p.name for p in path.parent.iterdir()] == ["mentions.csv"]
+    with AtomicCSV(path, ["doc_id", "text"]) as out:
+        out.write({"doc_id": "a", "text": "Ri Son-gwon"})
+    assert not out.changed and path.stat().st_mtime_ns == before[1]
