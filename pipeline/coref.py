@@ -109,7 +109,8 @@ class SpeakerResolver:
         doc = self.doc
         self.unresolved_office = ""
         if st.speaker is None:
-            if previous is not None and st.origin in ("quote", "tagger") and previous.speaker is not None:
+            # a quote with no speaker of its own continues the one before it; anything else stays unattributed
+            if previous is not None and st.origin == "quote" and previous.speaker is not None:
                 ids = self.history[-1][2] if self.history else []
                 return ids
             return []
