@@ -93,7 +93,7 @@ test: $(STAMP)
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc
 
 clean:
-	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench
+	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data
 
 distclean: clean
 	rm -rf $(VENV)
