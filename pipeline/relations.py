@@ -31,7 +31,7 @@ from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
-RELATIONS_VERSION = "5"
+RELATIONS_VERSION = "6"
 STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
                      "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
                      "target_ids", "origin"]

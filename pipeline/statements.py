@@ -274,6 +274,11 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
             continue  # a scare or partial quote: part of a mixed statement, not one of its own
         found = _cue_near(doc, qs, qe, lex)
         prev = out[-1] if out else None
+        dash = _dash_name(doc, qe) if found is None else None
+        if dash is not None:  # '"..." ― Sonya Herridge'
+            (ds, de), name = dash
+            out.append(Statement(content=(qs, qe), cue=(ds, de), speaker=name, kind="direct", origin="quote"))
+            continue
         if found is None:
             # '"X," he said. "Y."': a quote right after another one continues it
             if prev is not None and prev.origin == "quote" and _gap_is_cue_only(doc, prev, qs):
@@ -290,6 +295,59 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
             prev.content = (prev.content[0], qe)
             continue
         out.append(st)
+    return out
+
+
+DASHES = {"\u2015", "\u2014", "\u2013", "-", "--"}
+
+
+def _dash_name(doc: Doc, qe: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A quote signed at the end of its line: '"..." ― Name' -> ((dash), (name))."""
+    i = qe
+    while i < len(doc) and doc[i].is_space and "\n" not in doc[i].text:
+        i += 1
+    if i >= len(doc) or doc[i].text not in DASHES:
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+        j += 1
+    k = j
+    while k < len(doc) and k - j < 5 and (doc[k].is_title or doc[k].is_upper or doc[k].text in ("-", ".")) \
+            and "\n" not in doc[k].text and not doc[k].is_space:
+        k += 1
+    while k > j and doc[k - 1].text in (".", "-"):
+        k -= 1
+    line_end = k >= len(doc) or "\n" in doc[k].text_with_ws or doc[k].is_space or doc[k].text in (".", ",")
+    if k - j < 1 or not line_end or not any(t.is_alpha for t in doc[j:k]):
+        return None
+    return (i, i + 1), (j, k)
+
+
+def speaker_colon(doc: Doc) -> list[Statement]:
+    """`PENCE: Well, ...` in a transcript, and a headline `Pence: Flowers Won't Be at Debate`:
+    a line opened by a name and a colon is what that name said."""
+    out = []
+    line_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+    for n, start in enumerate(line_starts):
+        i = start
+        if i < len(doc) and doc[i].text in OPEN_QUOTES:
+            i += 1
+        j = i
+        while j < len(doc) and j - i < 4 and (doc[j].is_title or doc[j].is_upper or doc[j].text == ".") and doc[j].text != ":":
+            j += 1
+        if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
+            continue
+        transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha)
+        headline = n == 0  # the first line of the text
+        if not (transcript or headline):
+            continue
+        end = j + 1
+        while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+            end += 1
+        s, e = _trim(doc, j + 1, end)
+        if e - s < 3:
+            continue
+        out.append(Statement(content=(s, e), cue=(j, j + 1), speaker=(i, j), kind=_kind(doc, s, e), origin="quote"))
     return out
 
 
@@ -552,7 +610,7 @@ def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
 def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
     """Every statement of ``doc``: rules first, then the tagger's where no rule found one."""
     lex = cue_lexicon()
-    rule_based = merge(colon(doc, lex), quotes(doc, lex), syntax(doc, lex))
+    rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
     if not tagged:
         return rule_based
     verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]

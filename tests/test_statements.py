@@ -162,3 +162,21 @@ def test_unbalanced_quote_runs_to_the_end_of_its_paragraph(statements):
     found = statements(text)
     s = one(found, "said")
     assert s["content"].endswith("must take note") and "North Korea has issued" not in s["content"]
+
+
+def test_signed_quotes_and_transcripts(statements):
+    text = ("Pence: Flowers Won\u2019t Be at Debate, Trump Was Mocking Clinton Camp\n\n"
+            "Partial transcript as follows:\n\n"
+            "WALLACE: Let\u2019s start with breaking news on the debate story tonight.\n\n"
+            "PENCE: Well, look, this is serious business for the American people.\n\n"
+            "\u201cHe makes simple blanket statements about people he knows nothing about.\u201d \u2015 Pamela Padilla\n")
+    found = statements(text)
+    by_speaker = {s["speaker"]: s for s in found}
+    assert by_speaker["Pence"]["content"].startswith("Flowers Won") and by_speaker["Pence"]["cue"] == ":"
+    assert by_speaker["WALLACE"]["content"].startswith("Let\u2019s start")
+    assert by_speaker["PENCE"]["content"].endswith("American people")
+    signed = by_speaker["Pamela Padilla"]
+    assert signed["cue"] == "\u2015" and signed["kind"] == "direct" and signed["ids"] == ["person:pamela-padilla"]
+    # a line that merely ends with a colon, or a colon in running text, is no statement
+    assert "Partial transcript as follows" not in [s["content"] for s in found]
+    assert not statements("The reason is simple: the talks failed after three rounds of meetings.")
