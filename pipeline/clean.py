@@ -96,7 +96,7 @@ def load_rules() -> Rules:
 
 
 # Bump when the code of the rules changes in a way that changes outputs.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 # --------------------------------------------------------------------------
 # dates
@@ -253,7 +253,8 @@ _CHARS = re.compile(
 )
 _QUOTES = {"``": "\u201c", "''": "\u201d", "\u201e": "\u201c", "\u201f": "\u201c",
            "\u2033": '"', "\uff02": '"', "\u301d": '"', "\u301e": '"', "\u201a": "\u2018"}
-_QUOTE_RE = re.compile(r"``|(?<!')''(?!')|[\u201e\u201f\u2033\uff02\u301d\u301e\u201a]")
+# two apostrophes as a quote mark (``like this'' or ''like this''): opening before a word, closing after one
+_QUOTE_RE = re.compile(r"``|(?P<open>(?<![\w'])''(?=[\w\u2018\u201c]))|(?<!')''(?!')|[\u201e\u201f\u2033\uff02\u301d\u301e\u201a]")
 
 
 def _html_edits(w: _Work, rules: Rules) -> list[tuple[int, int, str]]:
@@ -295,7 +296,7 @@ def _char_edits(w: _Work) -> list[tuple[int, int, str]]:
         rep = "" if m.group("drop") else "\n" if m.group("nl") else " "
         edits.append((m.start(), m.end(), rep))
     for m in _QUOTE_RE.finditer(w.text):
-        edits.append((m.start(), m.end(), _QUOTES[m.group()]))
+        edits.append((m.start(), m.end(), "\u201c" if m.group("open") else _QUOTES[m.group()]))
     return edits
 
 

@@ -270,9 +270,11 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
         before = doc[qs - 1] if qs > 0 else None
         embedded = before is not None and not before.is_space and before.sent == doc[qs].sent and \
             (before.is_alpha or before.text in ("’s", "'s")) and before.lower_ not in ("said", "says", "say", "added", "adds")
-        if len(words) < 4 or (embedded and len(words) < 12):
-            continue  # a scare or partial quote: part of a mixed statement, not one of its own
+        if embedded and len(words) < 12:
+            continue  # a partial quote inside a clause: part of a mixed statement
         found = _cue_near(doc, qs, qe, lex)
+        if len(words) < 4 and (found is None or qs != doc[qs].sent.start):
+            continue  # a scare quote; a short quote that opens its sentence with a cue is a statement
         prev = out[-1] if out else None
         dash = _dash_name(doc, qe) if found is None else None
         if dash is not None:  # '"..." ― Sonya Herridge'

@@ -241,3 +241,8 @@ def test_invalid_and_partial_dates():
     md = find_month_day("May 29")
     assert (md.year, md.month, md.day) == (None, 5, 29)
     assert find_month_day("Sept. 11").month == 9
+
+
+def test_two_apostrophe_quotes_open_and_close():
+    res = clean_text("''We've shown the world we can float like butterflies,'' Mr. Obama said.")
+    assert res.text == "\u201cWe've shown the world we can float like butterflies,\u201d Mr. Obama said."
