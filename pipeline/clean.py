@@ -74,7 +74,10 @@ def load_rules() -> Rules:
     html_cfg = cfg["html"]
     tags = _alternation(html_cfg["block_tags"] + html_cfg["inline_tags"])
     glue = cfg["glued_words"]
-    fingerprint = hashlib.sha256(toml_bytes + csv_text.encode() + CLEANER_VERSION.encode()).hexdigest()[:16]
+    from .runner import code_fingerprint
+
+    fingerprint = hashlib.sha256(toml_bytes + csv_text.encode() + CLEANER_VERSION.encode()
+                                 + code_fingerprint("pipeline.clean", "pipeline.document").encode()).hexdigest()[:16]
     return Rules(
         date_labels=tuple(cfg["header"]["date_labels"]),
         header_max_words=int(cfg["header"]["max_words"]),

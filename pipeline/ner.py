@@ -27,7 +27,7 @@ from .config import Settings
 from .document import CleanDocument
 from .progress import progress
 from .resolve import ENTITY_COLUMNS, Mention, annotate, entity_table, slug
-from .runner import StageError, StageReport
+from .runner import StageError, StageReport, code_fingerprint
 from .storage import AtomicCSV, remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.ner")
@@ -164,7 +164,8 @@ def run(settings: Settings) -> StageReport:
             nlp = build_nlp(settings.model)
             meta = nlp.meta
             fingerprint = hashlib.sha256(json.dumps([NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names,
-                                                     lexicons.fingerprint()]).encode()).hexdigest()[:16]
+                                                     lexicons.fingerprint(),
+                                                     code_fingerprint("pipeline.components", "pipeline.resolve", "pipeline.ner")]).encode()).hexdigest()[:16]
         key = hashlib.sha256(data).hexdigest()[:16] + "-" + fingerprint
         rec_path = nlp_dir / f"{clean.doc_id}.json"
         if not settings.force and rec_path.exists() and (nlp_dir / f"{clean.doc_id}.spacy").exists():

@@ -25,7 +25,7 @@ from .coref import SpeakerResolver, targets
 from .document import OffsetMap
 from .progress import progress
 from .resolve import office_holders
-from .runner import StageError, StageReport
+from .runner import StageError, StageReport, code_fingerprint
 from .statements import Statement, extract
 from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
 
@@ -186,6 +186,7 @@ def _raw_text(path: str) -> str | None:
 
 def fingerprint(tagger) -> str:
     h = hashlib.sha256(RELATIONS_VERSION.encode())
+    h.update(code_fingerprint("pipeline.statements", "pipeline.coref", "pipeline.relations", "pipeline.resolve").encode())
     h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
     h.update(lexicons.fingerprint().encode())
     if tagger is not None:

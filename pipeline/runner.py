@@ -30,3 +30,23 @@ class StageReport:
         c = self.counts
         return (f"{self.stage}: {n} documents: {c['ok']} ok, {c['skipped']} skipped, {c['error']} error; "
                 f"{self.written} written, {self.unchanged} unchanged, {self.removed} stale removed")
+
+
+def code_fingerprint(*modules: str) -> str:
+    """A hash of the source files of ``modules`` (and of every module in a package):
+    cached outputs are redone when the code that made them changes."""
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        for f in files:
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]

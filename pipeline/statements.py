@@ -438,7 +438,16 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if e2 - s2 >= 3 and s2 <= main.i:
             return Statement(content=(s2, e2), cue=(verb.i, verb.i + 1), speaker=speaker,
                              kind=_kind(doc, s2, e2))
-    if lemma in lex.clause or lemma in lex.cognition:
+    if verb.dep_ == "parataxis" and lemma in lex.clause and speaker is not None \
+            and not any(c.dep_ == "ccomp" for c in children):
+        # "The talks failed, he said." / "Even if A, Mr. Morgan said, B": the sentence around the cue
+        sent = verb.sent
+        a, b = _subtree_span(verb)
+        if b >= sent.end - 1:
+            content = (sent.start, a)
+        elif a > sent.start:
+            content = (sent.start, sent.end)
+    if content is None and (lemma in lex.clause or lemma in lex.cognition):
         comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
         if comp is None and subj is not None:
             # fronted content: "Dialogue is the best way ..., an official said"

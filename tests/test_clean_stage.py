@@ -228,3 +228,22 @@ def test_streamed_tables_are_atomic_and_idempotent(tmp_path: Path):
     with AtomicCSV(path, ["doc_id", "text"]) as out:
         out.write({"doc_id": "a", "text": "Ri Son-gwon"})
     assert not out.changed and path.stat().st_mtime_ns == before[1]
+
+
+def test_cached_outputs_follow_the_code(tmp_path: Path, monkeypatch):
+    """A stage's cache key includes its source: changed code redoes the documents."""
+    import importlib
+    import sys
+
+    from pipeline.runner import code_fingerprint
+
+    pkg = tmp_path / "fakestage"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "rules.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    before = code_fingerprint("fakestage", "fakestage.rules")
+    (pkg / "rules.py").write_text("X = 2\n")
+    assert code_fingerprint("fakestage", "fakestage.rules") != before
+    sys.modules.pop("fakestage", None)
