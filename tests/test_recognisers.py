@@ -112,3 +112,9 @@ def test_korean_names_the_model_misses_and_honorifics(nlp):
     doc = nlp("Respected Comrade Kim Jong Un inspected the site with Choe Son Hui and Ri Son-gwon.")
     people = [e.text for e in doc.ents if e.label_ == "PERSON"]
     assert people == ["Kim Jong Un", "Choe Son Hui", "Ri Son-gwon"]
+
+
+def test_places_named_after_people_are_not_people(nlp):
+    doc = nlp("A mass rally was held at Kim Il Sung Square, where Choe Ryong Hae delivered a speech.")
+    people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert people == ["Choe Ryong Hae"]

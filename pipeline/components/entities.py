@@ -38,6 +38,7 @@ class EntityMerger:
         self.strip_start = set(strip_start) | set(lexicons.persons()["honorifics"])
         self.strip_end = set(strip_end)
         self.states = lexicons.states().aliases
+        self.place_words = frozenset(lexicons.persons().get("place_words", []))
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -85,6 +86,9 @@ class EntityMerger:
                     chosen.append(Span(doc, rs, re_, label="PERSON" if label in ("PERSON", "STATE") else label))
                 taken.update(range(rs, re_))
         chosen = filter_spans(chosen)
+        # "Kim Il Sung Square": a name followed by a place word names a place, not a person
+        chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
+                  and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))]
         # a one-word ORG or STATE guess that is the surname of a person named
         # in the document is that person ("Biden" after "Joe Biden")
         surnames = {sp[-1].text for sp in chosen if sp.label_ == "PERSON" and len(sp) > 1}
