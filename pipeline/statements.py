@@ -667,8 +667,14 @@ def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
         cue_sent = doc[cue.start].sent
         src = min((s for s in sources if doc[s.start].sent.start == cue_sent.start),
                   key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
-        st = Statement(content=(c.start, c.end), cue=key, origin="tagger",
-                       speaker=(src.start, src.end) if src else None)
+        speaker = None
+        if src is not None:
+            a, b = src.start, src.end
+            for ent in doc.ents:  # a tagged source that starts inside a name starts at the name
+                if ent.start < a < ent.end:
+                    a = ent.start
+            speaker = (a, b)
+        st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
         by_cue[key] = st
         out.append(st)
     for st in out:
