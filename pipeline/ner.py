@@ -197,6 +197,8 @@ def run(settings: Settings) -> StageReport:
                 _fill_raw_text(rec["mentions"], item.clean)
             if write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
                 report.written += 1
+            else:
+                report.unchanged += 1
             status[cid] = st
     # outputs of documents that are gone
     wanted = {p.stem for p in files}

@@ -230,6 +230,8 @@ def run(settings: Settings) -> StageReport:
             report.counts["error"] += 1
         if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
             report.written += 1
+        else:
+            report.unchanged += 1
     wanted = {p.stem for p in files}
     for stale in sorted(out_dir.glob("*.json")):
         if stale.stem not in wanted:
