@@ -268,7 +268,9 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         if title.startswith("Who") and simple.number_of_nodes() <= 16:
             pos = nx.circular_layout(simple)  # few states: every label readable
         else:
-            pos = nx.spring_layout(simple, seed=7, k=2.5 / max(1, simple.number_of_nodes()) ** 0.5, weight=None, iterations=300)
+            # started from a circle and given room, hubs do not pull everything into one knot
+            pos = nx.spring_layout(simple, pos=nx.circular_layout(simple), seed=7,
+                                   k=4.0 / max(1, simple.number_of_nodes()) ** 0.5, weight=None, iterations=500)
         ax.margins(0.18)
         weights = [d["weight"] for *_, d in simple.edges(data=True)] or [1]
         wmax = max(weights)
