@@ -123,6 +123,7 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     """Mentions of one parsed document in raw offsets, credits included."""
     credit_state = ""
     agencies = {e.name: e for e in lexicons.orgs()}
+    agencies_and_orgs = set(agencies)
     if clean.credit in agencies:
         credit_state = agencies[clean.credit].state
     found: list[tuple[int, int, Mention]] = []
@@ -130,9 +131,12 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}
     for span, eid, state in annotate(doc, clean.doc_id, credit_state):  # ids kept in the DocBin
         rs, re_ = clean.raw_span(span.start_char, span.end_char)
-        found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state)))
+        canonical = span.kb_id_ if span.label_ == "ORG" and span.kb_id_ in agencies_and_orgs else ""
+        found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state,
+                                       canonical=canonical)))
     for c in clean.credits:
-        found.append((c.start, c.end, Mention(clean.doc_id, "", c.start, c.end, "", "ORG", "org:" + slug(c.name), -1, -1, "", "credit")))
+        found.append((c.start, c.end, Mention(clean.doc_id, "", c.start, c.end, "", "ORG", "org:" + slug(c.name), -1, -1, "", "credit",
+                                              canonical=c.name)))
     found.sort(key=lambda x: (x[0], x[1]))
     out = []
     for n, (_, _, m) in enumerate(found, start=1):

@@ -42,6 +42,7 @@ class Mention:
     clean_end: int = -1
     state: str = ""  # ISO3 the mention's entity belongs to, when known
     source: str = "text"  # text | credit
+    canonical: str = ""  # the lexicon's name for the entity, when it has one (`Yonhap` for `Yonhap News agency`)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -341,12 +342,15 @@ ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "state", "mention_cou
 def entity_table(mentions: Iterable[dict]) -> list[dict]:
     """One row per canonical entity, from the mention records of all documents."""
     texts: dict[str, Counter] = defaultdict(Counter)
+    canonical: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, Counter] = defaultdict(Counter)
     states: dict[str, Counter] = defaultdict(Counter)
     docs: dict[str, set] = defaultdict(set)
     for m in mentions:
         eid = m["entity_id"]
         texts[eid][m["text"]] += 1
+        if m.get("canonical"):
+            canonical[eid][m["canonical"]] += 1
         labels[eid][m["label"]] += 1
         if m.get("state"):
             states[eid][m["state"]] += 1
@@ -357,6 +361,8 @@ def entity_table(mentions: Iterable[dict]) -> list[dict]:
         label = labels[eid].most_common(1)[0][0]
         if label == "STATE":
             name = names.get(eid.split(":", 1)[1], texts[eid].most_common(1)[0][0])
+        elif canonical[eid]:
+            name = canonical[eid].most_common(1)[0][0]
         else:
             # the longest of the most frequent spellings
             name = max(texts[eid].items(), key=lambda kv: (len(kv[0].split()), kv[1], kv[0]))[0]
