@@ -17,14 +17,10 @@ a small, tested resolver of its own:
 """
 from __future__ import annotations
 
-import tomllib
-from functools import lru_cache
-from importlib import resources
-
 from spacy.tokens import Doc, Span
 
 from .resolve import office_holders
-from .statements import Statement
+from .statements import Statement, cue_lexicon
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
@@ -44,10 +40,8 @@ def _head_lemma(doc: Doc, s: int, e: int) -> str:
 class SpeakerResolver:
     def __init__(self, doc: Doc):
         self.doc = doc
-        holders = office_holders(doc)
         self.office_holder: dict[str, str] = {}  # office id -> person id, by the text's own links
-        for o_start, person in holders.items():
-            office = next(e for e in doc.ents if e.start == o_start)
+        for office, person in office_holders(doc):
             if office._.entity_id and person._.entity_id:
                 self.office_holder.setdefault(office._.entity_id, person._.entity_id)
         self.history: list[tuple[int, str, list[str]]] = []  # (token, head lemma, ids) of resolved speakers
@@ -55,10 +49,9 @@ class SpeakerResolver:
 
     def ids_for_phrase(self, s: int, e: int) -> list[str]:
         ents = _ents_in(self.doc, s, e)
-        for label in ("PERSON",):
-            found = [x._.entity_id for x in ents if x.label_ == label]
-            if found:
-                return list(dict.fromkeys(found))
+        people = [x._.entity_id for x in ents if x.label_ == "PERSON"]
+        if people:
+            return list(dict.fromkeys(people))
         for x in ents:
             if x.label_ == "OFFICE" and x._.entity_id in self.office_holder:
                 return [self.office_holder[x._.entity_id]]
@@ -134,7 +127,7 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
     for ent in doc.ents:
         if s <= ent.start and ent.end <= e and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
             out.append(ent._.entity_id)
-    cfg = _target_words()
+    cfg = cue_lexicon().targets
     speaker_state = _speaker_state(doc, speaker_ids)
     for t in doc[s:e]:
         if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
@@ -145,12 +138,6 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
             out.append(f"state:{dem.kb_id_}")
     speakers = set(speaker_ids)
     return [x for x in dict.fromkeys(out) if x not in speakers]
-
-
-@lru_cache(maxsize=1)
-def _target_words() -> dict[str, frozenset[str]]:
-    cfg = tomllib.loads((resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8"))["targets"]
-    return {k: frozenset(v) for k, v in cfg.items()}
 
 
 def _speaker_state(doc: Doc, speaker_ids: list[str]) -> str:

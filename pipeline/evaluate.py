@@ -66,6 +66,22 @@ def _match(pred: list, gold: list, score) -> list[tuple[int, int]]:
     return pairs
 
 
+def _entity_keys(golds: dict[str, dict], mentions: list[dict]) -> tuple[dict, dict]:
+    """(doc, start, end, label) -> gold id, and -> predicted entity_id."""
+    gold_ents = {(d, e["start"], e["end"], e["label"]): e["id"] for d, g in golds.items() for e in g["entities"]}
+    pred_ents = {(m["doc_id"], _int(m["start"]), _int(m["end"]), m["label"]): m.get("entity_id", "") for m in mentions}
+    return gold_ents, pred_ents
+
+
+def _id_map(gold_ents: dict, pred_ents: dict) -> dict[str, str]:
+    """Predicted ids -> gold ids, by majority over exactly matched mentions."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for k, gid in gold_ents.items():
+        if pred_ents.get(k):
+            votes[pred_ents[k]][gid] += 1
+    return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+
+
 def load_gold(gold_dir: Path) -> dict[str, dict]:
     golds = {}
     for f in sorted(Path(gold_dir).glob("*.json")):
@@ -80,8 +96,7 @@ def score(golds: dict[str, dict], tables: Path) -> dict:
     relations = _rows(tables / "relations.csv")
     out: dict = {"docs": len(golds)}
 
-    gold_ents = {(d, e["start"], e["end"], e["label"]): e["id"] for d, g in golds.items() for e in g["entities"]}
-    pred_ents = {(m["doc_id"], _int(m["start"]), _int(m["end"]), m["label"]): m.get("entity_id", "") for m in mentions}
+    gold_ents, pred_ents = _entity_keys(golds, mentions)
     labels = sorted({k[3] for k in gold_ents} | set(LABELS))
     ents = {}
     for lab in labels:
@@ -99,12 +114,7 @@ def score(golds: dict[str, dict], tables: Path) -> dict:
             tp += len(_match(pl, gl, lambda p, g: _overlap(p[1], p[2], g[1], g[2])))
     out["entities_overlap"] = {"ALL": prf(tp, len(pred_ents), len(gold_ents))}
 
-    # predicted ids -> gold ids, by majority over exactly matched mentions
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for k, gid in gold_ents.items():
-        if pred_ents.get(k):
-            votes[pred_ents[k]][gid] += 1
-    idmap = {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+    idmap = _id_map(gold_ents, pred_ents)
 
     def mapped(pid: str) -> str:
         if not pid:
@@ -203,13 +213,7 @@ def score_speakers(golds: dict[str, dict], output_dir: Path) -> dict:
     from .statements import Statement
 
     mentions = [m for m in _rows(output_dir / "tables" / "mentions.csv") if m.get("doc_id") in golds]
-    gold_ents = {(d, e["start"], e["end"], e["label"]): e["id"] for d, g in golds.items() for e in g["entities"]}
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for m in mentions:
-        gid = gold_ents.get((m["doc_id"], _int(m["start"]), _int(m["end"]), m["label"]))
-        if gid and m.get("entity_id"):
-            votes[m["entity_id"]][gid] += 1
-    idmap = {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+    idmap = _id_map(*_entity_keys(golds, mentions))
     vocab = spacy.blank("en").vocab
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     errors = []

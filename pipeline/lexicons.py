@@ -63,6 +63,12 @@ def orgs() -> tuple[OrgEntry, ...]:
 
 
 @lru_cache(maxsize=1)
+def org_index() -> dict[str, OrgEntry]:
+    """Canonical name -> organisation (lexicon bodies and news agencies)."""
+    return {e.name: e for e in orgs()}
+
+
+@lru_cache(maxsize=1)
 def org_grammar() -> dict:
     return _toml("orgs.toml")
 

@@ -122,16 +122,15 @@ def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> It
 def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     """Mentions of one parsed document in raw offsets, credits included."""
     credit_state = ""
-    agencies = {e.name: e for e in lexicons.orgs()}
-    agencies_and_orgs = set(agencies)
-    if clean.credit in agencies:
-        credit_state = agencies[clean.credit].state
+    orgs = lexicons.org_index()
+    if clean.credit in orgs:
+        credit_state = orgs[clean.credit].state
     found: list[tuple[int, int, Mention]] = []
     doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}
     for span, eid, state in annotate(doc, clean.doc_id, credit_state):  # ids kept in the DocBin
         rs, re_ = clean.raw_span(span.start_char, span.end_char)
-        canonical = span.kb_id_ if span.label_ == "ORG" and span.kb_id_ in agencies_and_orgs else ""
+        canonical = span.kb_id_ if span.label_ == "ORG" and span.kb_id_ in orgs else ""
         found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state,
                                        canonical=canonical)))
     for c in clean.credits:

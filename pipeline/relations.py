@@ -120,14 +120,13 @@ def _days(a: str, b: str) -> int:
 
 def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
     """(source id, relation, target id, start token, end token) the text states."""
-    kinds = {e.name: e.kind for e in lexicons.orgs()}
+    orgs = lexicons.org_index()
     rels: dict[tuple[str, str, str], tuple[int, int]] = {}
 
     def add(a: str, rel: str, b: str, s: int, e: int) -> None:
         rels.setdefault((a, rel, b), (s, e))
 
-    for o_start, person in office_holders(doc).items():
-        office = next(x for x in doc.ents if x.start == o_start)
+    for office, person in office_holders(doc):
         if office._.entity_id and person._.entity_id:
             add(person._.entity_id, "HOLDS_OFFICE", office._.entity_id, min(office.start, person.start), max(office.end, person.end))
     for ent in doc.ents:
@@ -136,7 +135,7 @@ def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
             continue
         if ent.label_ == "OFFICE":
             add(eid, "OFFICE_OF", f"state:{state}", ent.start, ent.end)
-        elif ent.label_ == "ORG" and kinds.get(ent.kb_id_) not in ("international", "news"):
+        elif ent.label_ == "ORG" and (ent.kb_id_ not in orgs or orgs[ent.kb_id_].kind not in ("international", "news")):
             add(eid, "PART_OF", f"state:{state}", ent.start, ent.end)
         elif ent.label_ == "PERSON":
             add(eid, "AFFILIATED_WITH", f"state:{state}", ent.start, ent.end)

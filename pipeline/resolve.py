@@ -170,13 +170,12 @@ class _DocContext:
 
 # -- per-document resolution -------------------------------------------------
 
-def _org_state(ctx: _DocContext, ent: Span, kind_of: dict[str, tuple[str, str]]) -> str:
+def _org_state(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) -> str:
     """The state a body belongs to ("" for international bodies and news outlets)."""
     name = ent.kb_id_
-    if name in kind_of:
-        state, kind = kind_of[name]
-        if kind in ("international", "news") or state:
-            return state
+    entry = orgs.get(name)
+    if entry is not None and (entry.kind in ("international", "news") or entry.state):
+        return entry.state
     left = ctx.left_state(ent)
     if left:
         return left
@@ -192,7 +191,7 @@ def _org_state(ctx: _DocContext, ent: Span, kind_of: dict[str, tuple[str, str]])
 
 def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:
     """(span, entity_id, state) for every entity of ``doc``, in text order."""
-    kind_of = {e.name: (e.state, e.kind) for e in lexicons.orgs()}
+    orgs = lexicons.org_index()
     org_states: dict[tuple[int, int], str] = {}
     ctx = _DocContext(doc, org_states, credit_state)
     ents = list(doc.ents)
@@ -202,12 +201,12 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             org_states[(ent.start, ent.end)] = ""
     for ent in ents:
         if ent.label_ == "ORG":
-            org_states[(ent.start, ent.end)] = _org_state(ctx, ent, kind_of)
+            org_states[(ent.start, ent.end)] = _org_state(ctx, ent, orgs)
 
     out: list[tuple[Span, str, str]] = []
     # people named in full, in order, for surname-only mentions
     full: list[tuple[Span, tuple[str, ...]]] = [(e, person_parts(e.text)) for e in ents if e.label_ == "PERSON" and len(person_parts(e.text)) > 1]
-    holder_of = office_holders(doc, ctx.by_tok)  # office start -> its holder
+    holder_of = {office.start: person for office, person in office_holders(doc, ctx.by_tok)}
     office_before: dict[int, str] = {}  # person mention start -> office slug right before it
     for o_start, person in holder_of.items():
         office = ctx.by_tok[o_start]
@@ -227,8 +226,8 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
         elif label == "ORG":
             state = org_states[(ent.start, ent.end)]
             name = ent.kb_id_ or ent.text
-            entry = kind_of.get(name)
-            if entry and (entry[1] in ("international", "news") or entry[0]):
+            entry = orgs.get(name)
+            if entry is not None and (entry.kind in ("international", "news") or entry.state):
                 eid = "org:" + slug(name)
             else:
                 eid = "org:" + slug(f"{state} {name}" if state else name)
@@ -261,11 +260,11 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
     return [(sp, eid, person_state.get(eid, st) if sp.label_ == "PERSON" else st) for sp, eid, st in out]
 
 
-def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> dict[int, Span]:
-    """Office mention start -> the PERSON mention that holds it, where the text says so:
+def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tuple[Span, Span]]:
+    """(office mention, the PERSON mention that holds it), where the text says so:
     `leader Kim`, `special envoy for North Korea Sung Kim`, `Kim Yo Jong, vice department director`."""
     by_tok = by_tok if by_tok is not None else _ents_by_token(doc)
-    holder_of: dict[int, Span] = {}
+    pairs: list[tuple[Span, Span]] = []
     for ent in doc.ents:
         if ent.label_ != "OFFICE":
             continue
@@ -277,7 +276,7 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> dict[int,
                 j = nxt.end
         nxt = by_tok.get(j)
         if nxt is not None and nxt.label_ == "PERSON":
-            holder_of[ent.start] = nxt
+            pairs.append((ent, nxt))
             continue
         k = ent.start - 1
         while k >= 0 and doc[k].lower_ in ("the", "a", "an"):
@@ -285,8 +284,8 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> dict[int,
         if k >= 1 and doc[k].text == ",":
             prev = by_tok.get(k - 1)
             if prev is not None and prev.label_ == "PERSON":
-                holder_of[ent.start] = prev
-    return holder_of
+                pairs.append((ent, prev))
+    return pairs
 
 
 def annotate(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:

@@ -55,10 +55,11 @@ class CueLexicon:
     press_nouns: frozenset[str]
     cognition: frozenset[str]
     source_nouns: frozenset[str]
+    targets: dict[str, frozenset[str]]  # actor_nouns, own_state_nouns, possessives (coref.targets)
+    verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
 
-    @property
-    def verbs(self) -> frozenset[str]:
-        return self.clause | self.to | self.obj | self.cognition
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verbs", self.clause | self.to | self.obj | self.cognition)
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def cue_lexicon() -> CueLexicon:
         press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
         cognition=frozenset(v["cognition"]),
         source_nouns=frozenset(cfg["phrases"]["source_nouns"]),
+        targets={k: frozenset(v) for k, v in cfg["targets"].items()},
     )
 
 
@@ -390,8 +392,9 @@ def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
     return None
 
 
-def _speaker_of(doc: Doc, verb: Token) -> tuple[int, int] | None:
-    subj = subject_of(verb) or _entity_before(doc, verb)
+def _speaker_of(doc: Doc, verb: Token, subj: Token | None = None) -> tuple[int, int] | None:
+    """The speaker phrase of a cue verb (``subj``: its subject, when already found)."""
+    subj = subj or subject_of(verb) or _entity_before(doc, verb)
     if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
         return None
     return speaker_span(doc, antecedent(subj))
@@ -426,7 +429,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "it is too early to conclude", "not entitled to criticize", "tried to denounce"
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
-    speaker = _speaker_of(doc, verb)
+    speaker = _speaker_of(doc, verb, subj)
     children = list(verb.children)
     content: tuple[int, int] | None = None
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and \
