@@ -5,7 +5,7 @@
 GOLD_DIR is either a directory of ``<doc_id>.json`` gold files (SCHEMA.md) or a
 PolNeAR-style directory with ``text/`` and ``attributions/`` (BRAT standoff);
 for the latter the statement metrics of ``shared/eval/score_attributions.py``
-are computed (content, content+source, content+cue, token).
+are computed (content, content+source, content+cue, content_exact, token).
 
 With ``--run`` the gold texts themselves are the input: they are written to
 ``OUT_DIR/raw`` and every stage runs on them first. Scores are printed and
@@ -14,7 +14,9 @@ written to ``OUT_DIR/scores.json`` and ``OUT_DIR/scores.txt``.
 The metrics are those of ``shared/eval/score_gold.py`` (its docstring defines
 them; a test checks that both give the same numbers): exact-span entity P/R/F1
 per label, overlap F1, state-id accuracy, pairwise person clustering,
-statement content / speaker / speaker_id / targets, HOLDS_OFFICE pairs.
+statement content / speaker / speaker_id / targets / content_exact, statement
+type and tone (when the gold has types; the predicted ``type`` and ``tone``
+columns are optional), type_on_matched, HOLDS_OFFICE pairs.
 """
 from __future__ import annotations
 
@@ -24,6 +26,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
+
+# the tone of each statement type (SCHEMA.md, "Statement types"), as in score_gold.py
+TONE = {"COMMENT": "neutral", "WARN": "neutral", "SUPPORT": "cooperative", "AGREE": "cooperative",
+        "CONCEDE": "cooperative", "APPEAL": "cooperative", "DEMAND": "conflictual", "CRITICIZE": "conflictual",
+        "ACCUSE": "conflictual", "REJECT": "conflictual", "DENY": "conflictual", "THREATEN": "conflictual"}
 
 
 def prf(tp: float, n_pred: float, n_gold: float) -> dict:
@@ -48,6 +55,15 @@ def _overlap(a0, a1, b0, b1) -> int:
     if None in (a0, a1, b0, b1):
         return 0
     return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the non-alphanumeric characters at its edges (spaces, punctuation, quotes)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
 
 
 def _ids(v) -> list[str]:
@@ -137,7 +153,9 @@ def score(golds: dict[str, dict], tables: Path) -> dict:
     out["person_clusters"] = prf(tp, n_p, n_g)
 
     n_pred, n_gold = len(statements), sum(len(g["statements"]) for g in golds.values())
-    c_tp = s_tp = sid_tp = t_tp = t_pred = t_gold = 0
+    c_tp = s_tp = sid_tp = t_tp = t_pred = t_gold = ex_tp = ty_tp = tone_tp = 0
+    n_gold_typed = sum(1 for g in golds.values() for gs in g["statements"] if gs.get("type"))
+    typed_pairs: list[tuple[str, str]] = []  # (gold type, predicted type) of matched pairs
     for d, g in golds.items():
         gl = g["statements"]
         pl = [s for s in statements if s["doc_id"] == d]
@@ -157,13 +175,32 @@ def score(golds: dict[str, dict], tables: Path) -> dict:
             psid = {mapped(x) for x in _ids(p.get("speaker_id"))}
             gsid = set(gs.get("speaker_ids") or ([gs["speaker_id"]] if gs.get("speaker_id") else []))
             sid_tp += psid == gsid
+            gspan = _trimmed(g["text"], gs["content"]["start"], gs["content"]["end"])
+            ex_tp += gspan == _trimmed(g["text"], _int(p.get("content_start")) or 0, _int(p.get("content_end")) or 0)
+            if gs.get("type"):
+                ptype = (p.get("type") or "").strip().upper()
+                ptone = (p.get("tone") or "").strip().lower() or TONE.get(ptype, "")
+                typed_pairs.append((gs["type"], ptype))
+                ty_tp += ptype == gs["type"]
+                tone_tp += ptone == TONE[gs["type"]]
             pt = {mapped(x) for x in _ids(p.get("target_ids"))}
             gt = set(gs.get("targets") or [])
             t_tp, t_pred, t_gold = t_tp + len(pt & gt), t_pred + len(pt), t_gold + len(gt)
     out["statements"] = {
         "content": prf(c_tp, n_pred, n_gold), "speaker": prf(s_tp, n_pred, n_gold),
         "speaker_id": prf(sid_tp, n_pred, n_gold), "targets": prf(t_tp, t_pred, t_gold),
+        "content_exact": prf(ex_tp, n_pred, n_gold),
     }
+    if n_gold_typed:
+        out["statements"]["type"] = prf(ty_tp, n_pred, n_gold_typed)
+        out["statements"]["tone"] = prf(tone_tp, n_pred, n_gold_typed)
+        n = len(typed_pairs)
+        # macro-F1: the mean of the (rounded) per-type F1 over the types present in the gold
+        f1s = [prf(sum(gt == t and pt == t for gt, pt in typed_pairs), sum(pt == t for _, pt in typed_pairs),
+                   sum(gt == t for gt, _ in typed_pairs))["f1"] for t in sorted({gt for gt, _ in typed_pairs})]
+        out["type_on_matched"] = {"acc": round(ty_tp / n, 4) if n else 0.0,
+                                  "macro_f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+                                  "tone_acc": round(tone_tp / n, 4) if n else 0.0, "n": n}
 
     gold_rel = {(r["source"], r["target"]) for g in golds.values() for r in g.get("relations", []) if r["relation"] == "HOLDS_OFFICE"}
     pred_rel = {(mapped(r["source_id"]), mapped(r["target_id"])) for r in relations
@@ -185,6 +222,9 @@ def format_table(res: dict) -> str:
     row("person_clusters (pairwise)", res["person_clusters"])
     for k, m in res["statements"].items():
         row(f"statements.{k}", m)
+    if "type_on_matched" in res:
+        t = res["type_on_matched"]
+        rows.append(f"{'type on matched (acc, macro-F1)':32} {t['acc']:6.3f} {t['macro_f1']:6.3f}  tone {t['tone_acc']:.3f} (n={t['n']})")
     row("relations.HOLDS_OFFICE", res["relations"]["HOLDS_OFFICE"])
     return "\n".join(rows)
 
@@ -270,9 +310,26 @@ def format_speakers(res: dict) -> str:
 
 # -- PolNeAR-style attribution gold ----------------------------------------------------
 
+def _int_or_none(v) -> int | None:
+    """A cell as score_attributions.py reads it: empty or ``nan`` -> None."""
+    if v is None:
+        return None
+    v = str(v).strip()
+    return None if v == "" or v.lower() == "nan" else int(float(v))
+
+
 def _span(start, end) -> tuple[int, int] | None:
-    s, e = _int(start), _int(end)
+    s, e = _int_or_none(start), _int_or_none(end)
     return (s, e) if s is not None and e is not None and e > s else None
+
+
+def _pred_rows(path: Path) -> list[dict]:
+    """The predicted rows, read as score_attributions.py reads them (pandas, every cell a string)."""
+    if not Path(path).exists():
+        return []
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
 
 
 def _prf_attr(tp: int, n_pred: int, n_gold: int) -> dict:
@@ -290,11 +347,12 @@ def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
     gold = {d.doc_id: d for d in read_split(gold_dir)}
     preds: dict[str, list[dict]] = {}
     unknown = 0
-    for row in _rows(statements_csv):
-        if row["doc_id"] not in gold:
+    for row in _pred_rows(statements_csv):
+        doc_id = str(row["doc_id"])
+        if doc_id not in gold:
             unknown += 1
             continue
-        preds.setdefault(row["doc_id"], []).append({
+        preds.setdefault(doc_id, []).append({
             "content": _span(row.get("content_start"), row.get("content_end")),
             "speaker": _span(row.get("speaker_start"), row.get("speaker_end")),
             "cue": _span(row.get("cue_start"), row.get("cue_end"))})
@@ -302,7 +360,7 @@ def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
     def ov(a, b) -> int:
         return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
-    n_pred = n_gold = tp = tp_src = tp_cue = tok_tp = tok_pred = tok_gold = skipped = 0
+    n_pred = n_gold = tp = tp_src = tp_cue = tp_exact = tok_tp = tok_pred = tok_gold = skipped = 0
     for doc_id, gd in gold.items():
         ps, gs = preds.get(doc_id, []), gd.attributions
         skipped += gd.skipped
@@ -328,6 +386,12 @@ def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
             p, g = ps[i], gs[j]
             tp_src += bool((g.source and p["speaker"] and any(ov(p["speaker"], f) for f in g.source)) or (not g.source and p["speaker"] is None))
             tp_cue += bool((g.cue and p["cue"] and any(ov(p["cue"], f) for f in g.cue)) or (not g.cue and p["cue"] is None))
+        # exact boundaries (trimmed of non-alphanumerics), one-to-one, in prediction order
+        exact_gold = [_trimmed(gd.text, *g) for g in gext]
+        for p in ps:
+            if p["content"] is not None and (span := _trimmed(gd.text, *p["content"])) in exact_gold:
+                exact_gold.remove(span)
+                tp_exact += 1
         tokens = [m.span() for m in re.finditer(r"\S+", gd.text)]
         pt = {k for k, t in enumerate(tokens) if any(ov(t, p["content"]) for p in ps if p["content"])}
         gt = {k for k, t in enumerate(tokens) if any(ov(t, g) for g in gext)}
@@ -335,7 +399,7 @@ def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
     return {"n_docs": len(gold), "n_gold": n_gold, "n_pred": n_pred, "gold_without_content_skipped": skipped,
             "pred_rows_unknown_doc": unknown, "content": _prf_attr(tp, n_pred, n_gold),
             "content+source": _prf_attr(tp_src, n_pred, n_gold), "content+cue": _prf_attr(tp_cue, n_pred, n_gold),
-            "token": _prf_attr(tok_tp, tok_pred, tok_gold)}
+            "content_exact": _prf_attr(tp_exact, n_pred, n_gold), "token": _prf_attr(tok_tp, tok_pred, tok_gold)}
 
 
 def format_attr_table(res: dict) -> str:
@@ -343,7 +407,7 @@ def format_attr_table(res: dict) -> str:
              f"(gold without content skipped={res['gold_without_content_skipped']}, "
              f"pred rows with unknown doc_id={res['pred_rows_unknown_doc']})",
              f"{'metric':<16}{'P':>8}{'R':>8}{'F1':>8}{'TP':>9}{'#pred':>9}{'#gold':>9}"]
-    for key in ("content", "content+source", "content+cue", "token"):
+    for key in ("content", "content+source", "content+cue", "content_exact", "token"):
         m = res[key]
         lines.append(f"{key:<16}{m['precision']:>8.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['tp']:>9}{m['n_pred']:>9}{m['n_gold']:>9}")
     return "\n".join(lines)
