@@ -1,40 +1,124 @@
-"""Speaker coreference: which entity a statement's speaker mention refers to.
+"""Speaker resolution: which entity a statement's speaker mention refers to.
 
-No neural coreference model can be installed offline (see README), so this is
-a small, tested resolver of its own:
+No neural coreference model installs offline (README), so this is an
+entity-centric resolver of its own whose every choice can be explained
+(:class:`Resolution`: the rule that decided, and for pronouns and nominals the
+candidate antecedents with their features and scores).
 
-- a speaker phrase that names entities takes the most specific one: a person;
-  else the holder of the office it names, where the text names the holder; else
-  a body (ORG); else the state(s) (`the US and South Korea` -> both);
-- a pronoun (`she added`, `it urged`) takes the most recent compatible
-  antecedent: the speaker of an earlier statement first, then the last entity
-  mention of the right kind (person for he/she, body or state for it/they);
-- a nominal (`the official said`, `the ministry official`, `the minister`)
-  takes the entity of the last earlier speaker phrase with the same head noun,
-  else the holder or state of the last office mention with that head;
-- a statement with no speaker phrase continuing a quote takes the previous
-  statement's speaker.
+- A speaker phrase that names entities takes the most specific ones: persons
+  (all of them for a group: `A and B said`); else the holder of the office it
+  names, where the text names the holder; else a body (ORG); else the state(s).
+  Entities inside a relative clause of the phrase do not count (`survivors of
+  the attack, which killed 25 Indians`), nor a state glued into an adjective
+  (`the Iran-backed group`); `officials in Seoul` are tied to the capital's state.
+- A document as speaker (`the statement said`, `a joint declaration`, `the
+  post read`) takes whoever issued it: the entity inside the phrase (`a
+  statement from the ministry`), else the subject that issued, released or
+  published such a document earlier (`X issued a statement`), else the
+  possessor (`X's statement`), else the speaker of the paragraph.
+- A pronoun takes the best candidate antecedent: person pronouns (he, she)
+  score the persons mentioned or speaking before it on being the last
+  speaker, the same paragraph, the subject role, recency, and gender
+  agreement (from the pronouns already resolved to them and their titles);
+  `it` the bodies and states that spoke or acted last; `they` the last group.
+- `I` / `we` as a speaker inside a quote or verbatim text is its author.
+- A nominal (`the official`, `the Iran-backed group`, `the two nations`) takes
+  the entity of the last speaker phrase with the same head noun, else the holder
+  or state of the last office with that head, else for a group noun the last
+  body that acted, for `both countries` / `the two nations` the last two states
+  named together.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+import bisect
+import re
+from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Span, Token
+
+from . import lexicons
 from .resolve import office_holders
-from .statements import Statement, cue_lexicon
+from .statements import FIRST_PERSON, Statement, cue_lexicon
 
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
 PLURAL_PRONOUNS = {"they", "them"}
+MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "mister"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "madame", "lady", "queen", "princess", "dame"}
+# nouns that stand for a body or group, resolved to the last body that acted
+GROUP_NOUNS = {"group", "movement", "militia", "rebel", "organization", "organisation", "faction", "party",
+               "alliance", "bloc", "coalition", "body", "agency", "network", "force", "ministry", "office",
+               "council", "committee", "command", "army", "military", "embassy", "regulator", "department"}
+# "the two countries", "both sides": the two states last named together
+PAIR_NOUNS = {"country", "nation", "side", "state", "government", "neighbour", "neighbor", "rival", "power"}
+GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
+                    "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
+
+
+@dataclass
+class Candidate:
+    ids: list[str]
+    mention: str  # the text of the mention that proposes it
+    token: int
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"ids": self.ids, "mention": self.mention, "token": self.token,
+                "features": self.features, "score": round(self.score, 3)}
+
+
+@dataclass
+class Resolution:
+    """What a speaker mention refers to, and why."""
+    ids: list[str]
+    rule: str  # named | office-holder | body | state | capital | demonym | document | pronoun | first-person | nominal | continuation | none
+    candidates: list[Candidate] = field(default_factory=list)
+    office: str = ""  # office id of a speaker named only by an office whose holder this document does not name
+
+    def to_json(self) -> dict:
+        return {"ids": self.ids, "rule": self.rule, "candidates": [c.to_json() for c in self.candidates[:5]]}
 
 
 def _ents_in(doc: Doc, s: int, e: int) -> list[Span]:
-    """Entities inside the phrase, or overlapping it (a phrase cut inside a long name)."""
-    return [ent for ent in doc.ents if ent.start < e and s < ent.end and ent._.entity_id]
+    """Entities inside the phrase, or overlapping it (a phrase cut inside a long name), except those
+    inside a clause that modifies the phrase (`..., which killed 25 Indians`)."""
+    out = []
+    for ent in doc.ents:
+        if not (ent.start < e and s < ent.end and ent._.entity_id):
+            continue
+        if _in_clause(ent.root, s, e):
+            continue
+        out.append(ent)
+    return out
 
 
-def _head_lemma(doc: Doc, s: int, e: int) -> str:
+def _in_clause(tok: Token, s: int, e: int) -> bool:
+    t = tok
+    for _ in range(8):
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and s <= t.i < e:
+            return True
+        if t.head is t or not (s <= t.head.i < e):
+            return False
+        t = t.head
+    return False
+
+
+def _glued_state(doc: Doc, ent: Span | Token) -> bool:
+    """`Iran-backed`, `US-led`: the state is part of an adjective, not the speaker's own state."""
+    return ent.end + 1 < len(doc) and doc[ent.end].text in ("-", "\u2010", "\u2011") and doc[ent.end + 1].tag_ in ("VBN", "VBD", "JJ")
+
+
+def _head(doc: Doc, s: int, e: int) -> Token | None:
     span = doc[s:e]
-    return span.root.lemma_.lower() if len(span) else ""
+    return span.root if len(span) else None
+
+
+def _gender(word: str) -> str:
+    w = word.lower()
+    return "m" if w in MALE else "f" if w in FEMALE else ""
 
 
 class SpeakerResolver:
@@ -44,79 +128,276 @@ class SpeakerResolver:
         for office, person in office_holders(doc):
             if office._.entity_id and person._.entity_id:
                 self.office_holder.setdefault(office._.entity_id, person._.entity_id)
-        self.history: list[tuple[int, str, list[str]]] = []  # (token, head lemma, ids) of resolved speakers
-        self.unresolved_office: str = ""  # office id of the last speaker named only by an office
+        # (token, head lemma, ids, plural) of the speakers resolved so far
+        self.history: list[tuple[int, str, list[str], bool]] = []
+        self.resolved: list[tuple[tuple[int, int], tuple[int, int], list[str]]] = []  # (content, speaker, ids)
+        self.gender: dict[str, str] = {}  # person id -> m | f, from titles and resolved pronouns
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.start > 0 and ent._.entity_id:
+                prev = doc[ent.start - 1].lower_
+                if prev in MALE_TITLES:
+                    self.gender.setdefault(ent._.entity_id, "m")
+                elif prev in FEMALE_TITLES:
+                    self.gender.setdefault(ent._.entity_id, "f")
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
+        self.capitals = {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
+        self.press_nouns = cue_lexicon().press_nouns | {"declaration", "release", "post", "communique", "statement",
+                                                        "letter", "message", "notice", "note", "tweet", "memo"}
 
-    def ids_for_phrase(self, s: int, e: int) -> list[str]:
-        ents = _ents_in(self.doc, s, e)
+    # -- helpers ---------------------------------------------------------------------------
+
+    def paragraph(self, i: int) -> int:
+        return bisect.bisect_right(self.para_starts, self.doc[i].idx) - 1
+
+    def ids_for_phrase(self, s: int, e: int) -> Resolution:
+        doc = self.doc
+        ents = _ents_in(doc, s, e)
         people = [x._.entity_id for x in ents if x.label_ == "PERSON"]
         if people:
-            return list(dict.fromkeys(people))
+            return Resolution(list(dict.fromkeys(people)), "named")
         for x in ents:
             if x.label_ == "OFFICE" and x._.entity_id in self.office_holder:
-                return [self.office_holder[x._.entity_id]]
+                return Resolution([self.office_holder[x._.entity_id]], "office-holder")
         unheld = [x for x in ents if x.label_ == "OFFICE" and x._.state]
-        if unheld:
-            # "North Korea's foreign minister": the holder may be named in another
-            # document; the relations stage looks there (resolve_office_speakers)
-            self.unresolved_office = unheld[0]._.entity_id
+        office = unheld[0]._.entity_id if unheld else ""
         orgs = [x._.entity_id for x in ents if x.label_ == "ORG"]
         if orgs:
-            return [orgs[0]]
-        states = [x._.entity_id for x in ents if x.label_ == "STATE"]
+            # several bodies joined by `and` are a group; otherwise the first (`a spokesman for X's Y`)
+            roots = [x for x in ents if x.label_ == "ORG"]
+            joint = len(roots) > 1 and all(r.root.dep_ == "conj" or r is roots[0] for r in roots)
+            return Resolution(list(dict.fromkeys(orgs)) if joint else [orgs[0]], "body", office=office)
+        states = [x for x in ents if x.label_ == "STATE" and not _glued_state(doc, x)]
         if states:
-            return list(dict.fromkeys(states))
+            return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
         if unheld:
-            return [f"state:{unheld[0]._.state}"]
+            return Resolution([f"state:{unheld[0]._.state}"], "state", office=office)
+        # "officials in Seoul": a government noun placed in a capital stands for its state
+        head = _head(doc, s, e)
+        if head is not None and head.lemma_.lower() in GOVERNMENT_NOUNS:
+            for t in doc[s:e]:
+                if t.lower_ == "in" and t.head.i == head.i:
+                    obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                    if obj is not None:
+                        name = doc[obj.left_edge.i:obj.i + 1].text
+                        iso = self.capitals.get(name) or self.capitals.get(obj.text)
+                        if iso:
+                            return Resolution([f"state:{iso}"], "capital")
         # "the Japanese official": a demonym ties an unnamed speaker to its state
-        dems = [d for d in self.doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e]
+        dems = [d for d in doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e
+                and not _in_clause(d.root, s, e) and not _glued_state(doc, d)]
         if dems:
-            return [f"state:{dems[0].kb_id_}"]
+            return Resolution([f"state:{dems[0].kb_id_}"], "demonym")
+        return Resolution([], "none")
+
+    # -- pronouns ----------------------------------------------------------------------------
+
+    def _person_candidates(self, word: str, before: int) -> list[Candidate]:
+        doc = self.doc
+        want = _gender(word)
+        para = self.paragraph(before)
+        sent_of = doc[before].sent.start
+        last_speaker = self.history[-1][2] if self.history else []
+        cands: dict[str, Candidate] = {}
+        mentions: list[tuple[int, str, str, str]] = []  # (token, id, text, role)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.end <= before and ent._.entity_id:
+                mentions.append((ent.start, ent._.entity_id, ent.text, ent.root.dep_))
+        for tok, _, ids, _ in self.history:
+            if tok < before and len(ids) == 1 and ids[0].startswith("person:"):
+                mentions.append((tok, ids[0], doc[tok].text, "speaker"))
+        for tok, pid, text, role in mentions:
+            p = self.paragraph(tok)
+            if para - p > 2:
+                continue
+            c = cands.get(pid)
+            if c is None or tok > c.token:
+                sents_back = len({t.sent.start for t in doc[tok:before]}) - (1 if doc[tok].sent.start == sent_of else 0)
+                f = {"last_speaker": float(last_speaker == [pid]), "same_paragraph": float(p == para),
+                     "subject": float(role in ("nsubj", "nsubjpass", "speaker")),
+                     "sentences_back": float(max(0, sents_back)), "paragraphs_back": float(para - p)}
+                g = self.gender.get(pid, "")
+                f["gender_clash"] = float(bool(want and g and g != want))
+                cands[pid] = Candidate([pid], text, tok, f)
+        for c in cands.values():
+            f = c.features
+            c.score = (3.0 * f["last_speaker"] + 2.0 * f["same_paragraph"] + 1.0 * f["subject"]
+                       - 0.4 * min(f["sentences_back"], 6) - 1.0 * f["paragraphs_back"] - 10.0 * f["gender_clash"])
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _thing_candidates(self, before: int) -> list[Candidate]:
+        doc = self.doc
+        para = self.paragraph(before)
+        cands: dict[str, Candidate] = {}
+        last_speaker = self.history[-1][2] if self.history else []
+        items: list[tuple[int, list[str], str, str]] = []
+        for ent in doc.ents:
+            if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
+        for tok, _, ids, _ in self.history:
+            if tok < before and len(ids) == 1 and not ids[0].startswith("person:"):
+                items.append((tok, ids, doc[tok].text, "speaker"))
+        for tok, ids, text, role in items:
+            p = self.paragraph(tok)
+            if para - p > 2:
+                continue
+            key = ids[0]
+            if key in cands and cands[key].token > tok:
+                continue
+            f = {"last_speaker": float(last_speaker == ids), "same_paragraph": float(p == para),
+                 "speaker": float(role == "speaker"), "paragraphs_back": float(para - p),
+                 "tokens_back": float(before - tok)}
+            cands[key] = Candidate(ids, text, tok, f, 2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"]
+                                   + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _plural(self, before: int) -> Resolution:
+        """`they`: the last group that spoke (its ids, or none when it was unnamed), else the last two
+        states named together."""
+        para = self.paragraph(before)
+        for tok, _, ids, plural in reversed(self.history):
+            if tok < before and (plural or len(ids) > 1) and para - self.paragraph(tok) <= 1:
+                return Resolution(list(ids), "pronoun", [Candidate(list(ids), self.doc[tok].text, tok, {"last_group": 1.0}, 1.0)])
+        pair = self._last_pair(before)
+        if pair:
+            return Resolution(pair, "pronoun", [Candidate(pair, "", before, {"states_named_together": 1.0}, 1.0)])
+        return Resolution([], "pronoun")
+
+    def _last_pair(self, before: int) -> list[str]:
+        """The last states named together (`India and Pakistan`, `between X and Y`) before the token."""
+        doc = self.doc
+        states = [e for e in doc.ents if e.label_ == "STATE" and e.end <= before]
+        for ent in reversed(states):
+            if ent.root.dep_ == "conj":
+                head = ent.root.head
+                other = next((x for x in states if x.start <= head.i < x.end), None)
+                if other is not None and other._.entity_id != ent._.entity_id:
+                    return [other._.entity_id, ent._.entity_id]
         return []
 
-    def _pronoun(self, word: str, before: int) -> list[str]:
-        want = "PERSON" if word in PERSON_PRONOUNS else "OTHER"
-        for tok, _, ids in reversed(self.history):
-            if tok < before and ids and ((want == "PERSON") == ids[0].startswith("person:")):
-                return ids
-        for ent in reversed([x for x in self.doc.ents if x.end <= before and x._.entity_id]):
-            if want == "PERSON" and ent.label_ == "PERSON":
-                return [ent._.entity_id]
-            if want == "OTHER" and ent.label_ in ("ORG", "STATE") and ent.root.dep_ in ("nsubj", "nsubjpass"):
-                return [ent._.entity_id]
-        return []
+    # -- nominals -------------------------------------------------------------------------------
 
-    def _nominal(self, head: str, before: int) -> list[str]:
-        for tok, lemma, ids in reversed(self.history):
-            if tok < before and lemma == head and ids:
-                return ids
-        for ent in reversed([x for x in self.doc.ents if x.end <= before and x.label_ == "OFFICE"]):
+    def _nominal(self, s: int, e: int) -> Resolution:
+        doc = self.doc
+        head_tok = _head(doc, s, e)
+        if head_tok is None:
+            return Resolution([], "none")
+        head = head_tok.lemma_.lower()
+        words = {t.lower_ for t in doc[s:e]}
+        if head in self.press_nouns:
+            return self._document(s, e, head)
+        if head in PAIR_NOUNS and (words & {"two", "both"}):
+            pair = self._last_pair(s)
+            if pair:
+                return Resolution(pair, "nominal", [Candidate(pair, "", s, {"states_named_together": 1.0}, 1.0)])
+        for tok, lemma, ids, _ in reversed(self.history):
+            if tok < s and lemma == head and ids:
+                return Resolution(list(ids), "nominal", [Candidate(list(ids), doc[tok].text, tok, {"same_head_speaker": 1.0}, 1.0)])
+        for ent in reversed([x for x in doc.ents if x.end <= s and x.label_ == "OFFICE"]):
             if ent.root.lemma_.lower() == head:
                 if ent._.entity_id in self.office_holder:
-                    return [self.office_holder[ent._.entity_id]]
+                    return Resolution([self.office_holder[ent._.entity_id]], "nominal")
                 if ent._.state:
-                    return [f"state:{ent._.state}"]
+                    return Resolution([f"state:{ent._.state}"], "nominal")
+        if head in GROUP_NOUNS and head_tok.tag_ != "NNS":
+            cands = [c for c in self._thing_candidates(s) if c.ids[0].startswith("org:")]
+            if cands:
+                return Resolution(cands[0].ids, "nominal", cands)
+        return Resolution([], "nominal")
+
+    def _document(self, s: int, e: int, head: str) -> Resolution:
+        """`the statement said`: whoever issued the document."""
+        doc = self.doc
+        para = self.paragraph(s)
+        cands: list[Candidate] = []
+        own = _head(doc, s, e)
+        for t in doc[:e]:
+            if t.lemma_.lower() != head:
+                continue
+            # "a statement issued by X", "X's statement", "X issued a statement", "X condemned it in a statement"
+            agent = next((g for c in t.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"
+                          for g in a.children if g.dep_ == "pobj"), None)
+            poss = next((c for c in t.children if c.dep_ == "poss"), None)
+            verb = t.head
+            while verb.dep_ in ("prep", "pobj") and verb.head is not verb:
+                verb = verb.head
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+                if verb.pos_ in ("VERB", "AUX") and verb.i != t.i else None
+            src = agent if agent is not None else poss if poss is not None else subj
+            if src is None or src.i == t.i or src.lower_ in FIRST_PERSON:
+                continue
+            ids = self._ids_of_token(src)
+            if ids:
+                p = self.paragraph(t.i)
+                this = float(own is not None and t.i == own.i)
+                cands.append(Candidate(ids, doc[src.left_edge.i:src.i + 1].text, t.i,
+                                       {"this_document": this, "issued_it": 1.0, "paragraphs_back": float(para - p)},
+                                       2.0 + 3.0 * this - 0.5 * (para - p)))
+        if not cands:
+            # the speaker of the paragraph: the last one resolved in it
+            for tok, _, ids, _ in reversed(self.history):
+                if tok < s and ids and self.paragraph(tok) == para:
+                    cands.append(Candidate(list(ids), doc[tok].text, tok, {"paragraph_speaker": 1.0}, 1.0))
+                    break
+        cands.sort(key=lambda c: (-c.score, -c.token))
+        return Resolution(cands[0].ids if cands else [], "document", cands)
+
+    def _ids_of_token(self, tok: Token) -> list[str]:
+        s, e = tok.left_edge.i, tok.right_edge.i + 1
+        r = self.ids_for_phrase(s, e).ids
+        if r:
+            return r
+        if tok.lower_ in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            for (cs, ce), (ss, se), ids in reversed(self.resolved):
+                if ss <= tok.i < se:
+                    return ids
         return []
 
+    # -- the entry point --------------------------------------------------------------------------
+
     def resolve(self, st: Statement, previous: Statement | None) -> list[str]:
+        return self.explain(st, previous).ids
+
+    def explain(self, st: Statement, previous: Statement | None) -> Resolution:
         doc = self.doc
-        self.unresolved_office = ""
         if st.speaker is None:
             # a quote with no speaker of its own continues the one before it; anything else stays unattributed
-            if previous is not None and st.origin == "quote" and previous.speaker is not None:
-                ids = self.history[-1][2] if self.history else []
-                return ids
-            return []
+            if previous is not None and st.origin == "quote" and previous.speaker is not None and self.history:
+                return Resolution(list(self.history[-1][2]), "continuation")
+            return Resolution([], "none")
         s, e = st.speaker
-        ids = self.ids_for_phrase(s, e)
         words = [t.lower_ for t in doc[s:e] if not t.is_punct]
-        head = _head_lemma(doc, s, e)
-        if not ids and len(words) == 1 and words[0] in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
-            ids = self._pronoun(words[0], s)
-        elif not ids and head:
-            ids = self._nominal(head, s)
-        self.history.append((s, head, ids))
-        return ids
+        head_tok = _head(doc, s, e)
+        head = head_tok.lemma_.lower() if head_tok is not None else ""
+        plural = head_tok is not None and (head_tok.tag_ in ("NNS", "NNPS") or head_tok.lower_ in PLURAL_PRONOUNS)
+        res = Resolution([], "none")
+        if len(words) == 1 and words[0] in FIRST_PERSON:
+            res = self._first_person(s)
+        elif len(words) == 1 and words[0] in PERSON_PRONOUNS:
+            cands = self._person_candidates(words[0], s)
+            res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
+            if cands and _gender(words[0]):
+                self.gender.setdefault(cands[0].ids[0], _gender(words[0]))
+        elif len(words) == 1 and words[0] in THING_PRONOUNS:
+            cands = self._thing_candidates(s)
+            res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
+        elif len(words) == 1 and words[0] in PLURAL_PRONOUNS:
+            res = self._plural(s)
+        else:
+            res = self.ids_for_phrase(s, e)
+            if not res.ids and head in self.press_nouns:
+                res = self._document(s, e, head)
+            elif not res.ids and head:
+                res = self._nominal(s, e)
+        self.history.append((s, head, res.ids, plural))
+        self.resolved.append((st.content, st.speaker, res.ids))
+        return res
+
+    def _first_person(self, at: int) -> Resolution:
+        """`I` / `we` speaking inside a quote or verbatim text: its author."""
+        for (cs, ce), _, ids in reversed(self.resolved):
+            if cs <= at < ce:
+                return Resolution(list(ids), "first-person")
+        return Resolution([], "first-person")
 
 
 def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:

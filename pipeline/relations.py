@@ -72,9 +72,10 @@ def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], li
     out = []
     prev = None
     for st in stmts:
-        sids = resolver.resolve(st, prev)
-        st.speaker_office = resolver.unresolved_office
-        out.append((st, sids, targets(doc, st, sids)))
+        res = resolver.explain(st, prev)
+        st.speaker_office = res.office
+        st.speaker_resolution = res.to_json()
+        out.append((st, res.ids, targets(doc, st, res.ids)))
         prev = st
     return out
 
@@ -160,7 +161,8 @@ def _records(doc: Doc, tagger) -> dict:
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
                "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
                "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin,
-               "speaker_office": getattr(st, "speaker_office", "")}
+               "speaker_office": getattr(st, "speaker_office", ""),
+               "speaker_resolution": getattr(st, "speaker_resolution", {})}
         if st.speaker:
             a, b = raw(*st.speaker)
             row.update(speaker_text=text(a, b, *st.speaker), speaker_start=a, speaker_end=b)

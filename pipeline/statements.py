@@ -42,6 +42,7 @@ class Statement:
     kind: str = "indirect"  # direct | indirect | mixed
     origin: str = "syntax"  # quote | syntax | colon | tagger
     speaker_office: str = ""  # office id when the speaker is named only by an office (see relations.py)
+    speaker_resolution: dict | None = None  # how coref chose the speaker (coref.Resolution.to_json)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class CueLexicon:
     cognition: frozenset[str]
     source_nouns: frozenset[str]
     targets: dict[str, frozenset[str]]  # actor_nouns, own_state_nouns, possessives (coref.targets)
+    tagger_cue_words: frozenset[tuple[str, str]] = frozenset()  # (lemma, VERB|NOUN|ADJ) often a cue in PolNeAR train
+    not_speakers: frozenset[str] = frozenset()  # head nouns that are data, not speakers ("polls show")
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
 
     def __post_init__(self) -> None:
@@ -74,7 +77,19 @@ def cue_lexicon() -> CueLexicon:
         cognition=frozenset(v["cognition"]),
         source_nouns=frozenset(cfg["phrases"]["source_nouns"]),
         targets={k: frozenset(v) for k, v in cfg["targets"].items()},
+        tagger_cue_words=_cue_rates(cfg["tagger"]["min_rate"], cfg["tagger"]["min_cue"]),
+        not_speakers=frozenset(cfg["tagger"]["not_speakers"]),
     )
+
+
+def _cue_rates(min_rate: float, min_cue: int) -> frozenset[tuple[str, str]]:
+    """Words that are a cue at least ``min_rate`` of the times they occur in PolNeAR train
+    (``pipeline/data/cue_rates.csv``, built by ``scripts/build_cue_rates.py``)."""
+    import csv
+
+    with (resources.files("pipeline") / "data" / "cue_rates.csv").open(encoding="utf-8") as fh:
+        return frozenset((r["lemma"], r["pos"]) for r in csv.DictReader(fh)
+                         if float(r["rate"]) >= min_rate and int(r["n_cue"]) >= min_cue)
 
 
 # -- helpers --------------------------------------------------------------------
@@ -153,6 +168,9 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
     head = antecedent(head)
     s, e = _subtree_span(head)
+    group = _coordination(doc, head)
+    if group is not None:  # "Costa Rica, Ecuador and Panama said", "the minister and his deputy said"
+        return group
     for ent in doc.ents:  # the head is part of a name: the whole name (even when the parse split it)
         if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
             return ent.start, ent.end
@@ -173,6 +191,26 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
              and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
     if names:
         return names[-1].start, names[-1].end
+    return _trim(doc, s, e)
+
+
+def _coordination(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The span of a coordinated speaker (`A, B and C`), from the first conjunct to the last; None
+    when the head has no coordinated noun."""
+    conjs = [c for c in head.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+    if not conjs:
+        return None
+    s = head.left_edge.i
+    last = conjs[-1]
+    while True:
+        nxt = [c for c in last.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if not nxt:
+            break
+        last = nxt[-1]
+    e = last.i + 1
+    for ent in doc.ents:  # the last conjunct's whole name
+        if ent.start <= last.i < ent.end:
+            e = max(e, ent.end)
     return _trim(doc, s, e)
 
 
@@ -637,6 +675,8 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
             src, cue = doc[st.speaker[0]:st.speaker[1]].root, doc[st.cue[0]:st.cue[1]].root
             if src.dep_ == "compound" and src.head.i == cue.i:
                 continue  # "Press Statement of ...": one noun compound, not a source and its cue
+        if tagger_rejection(doc, st, lex):
+            continue
         inside = any(v.content[0] <= st.content[0] and st.content[1] <= v.content[1] for v in verbatim)
         if inside:
             src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
@@ -646,6 +686,39 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
         added.append(st)
     kept = [st for st in added if not any(overlap_ratio(r.content, st.content) >= 0.5 for r in rule_based)]
     return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
+
+
+PERSONAL_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+
+
+def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
+    """Why a statement of the statistical tagger is not a plausible attribution ("" when it is).
+
+    Its source must be a speaker: a noun phrase or a personal pronoun, not a relative
+    pronoun without antecedent, a determiner, a possessive ending (`'s`) or data
+    (`polls show`); its cue must hold a cue word (the cue lexicon, or a word that is a
+    cue often enough in PolNeAR train; ``cue_lexicon().tagger_cue_words``)."""
+    if st.speaker is None:
+        return "no source"
+    src = doc[st.speaker[0]:st.speaker[1]]
+    named = any(e.start < src.end and src.start < e.end and e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") for e in doc.ents)
+    root = antecedent(src.root)
+    if root.lower_ in RELATIVE and root is src.root:
+        return "relative pronoun without antecedent"
+    if not named:
+        if root.pos_ == "PRON" and root.lower_ not in PERSONAL_PRONOUNS:
+            return f"source {root.text!r} is not a personal pronoun"
+        if root.pos_ not in ("NOUN", "PROPN", "PRON"):
+            return f"source {src.text!r} is not a noun phrase"
+        if root.lemma_.lower() in lex.not_speakers:
+            return f"source {root.text!r} is data, not a speaker"
+    if st.cue is None:
+        return "no cue"
+    cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
+    ok = any(t.lemma_.lower() in lex.verbs | lex.nouns | {"accord"} or
+             (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words
+             for t in cue_words)
+    return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
 
 
 def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
@@ -676,6 +749,9 @@ def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
             for ent in doc.ents:  # a tagged source that starts inside a name starts at the name
                 if ent.start < a < ent.end:
                     a = ent.start
+            root = doc[a:b].root
+            if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
+                a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
             speaker = (a, b)
         st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
         by_cue[key] = st
