@@ -401,16 +401,25 @@ class SpeakerResolver:
 
 
 def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
-    """Entities the statement is about: named in its content (states, people, bodies), `his country` and
-    the like resolved to the speaker's state, demonyms standing for a state's actors; never the speaker."""
+    """Entities the statement is about: named in its content (states, people, bodies) or as the cue's
+    addressee (`urged Pyongyang to ...`), `his country` and the like resolved to the speaker's state,
+    demonyms standing for a state's actors; never the speaker."""
     s, e = st.content
+    cfg = cue_lexicon().targets
+    # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
+    addressee: list[int] = []
+    if st.cue is not None:
+        verb = doc[st.cue[0]:st.cue[1]].root
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
+                addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
     out: list[str] = []
     for ent in doc.ents:
-        if s <= ent.start and ent.end <= e and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
+        inside = s <= ent.start and ent.end <= e
+        if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
             out.append(ent._.entity_id)
-    cfg = cue_lexicon().targets
     speaker_state = _speaker_state(doc, speaker_ids)
-    for t in doc[s:e]:
+    for t in list(doc[s:e]) + [doc[i] for i in addressee]:
         if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
             if speaker_state:
                 out.append(speaker_state)

@@ -59,6 +59,7 @@ class CueLexicon:
     targets: dict[str, frozenset[str]]  # actor_nouns, own_state_nouns, possessives (coref.targets)
     tagger_cue_words: frozenset[tuple[str, str]] = frozenset()  # (lemma, VERB|NOUN|ADJ) often a cue in PolNeAR train
     not_speakers: frozenset[str] = frozenset()  # head nouns that are data, not speakers ("polls show")
+    phrasal_only: frozenset[str] = frozenset()  # verbs that are cues only with their particle ("turn down")
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
 
     def __post_init__(self) -> None:
@@ -79,6 +80,7 @@ def cue_lexicon() -> CueLexicon:
         targets={k: frozenset(v) for k, v in cfg["targets"].items()},
         tagger_cue_words=_cue_rates(cfg["tagger"]["min_rate"], cfg["tagger"]["min_cue"]),
         not_speakers=frozenset(cfg["tagger"]["not_speakers"]),
+        phrasal_only=frozenset(v["phrasal_only"]),
     )
 
 
@@ -232,7 +234,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         skip_first_open = open_at is not None
         while i < pe:
             c = text[i]
-            if c == "\u201c" or (c == '"' and open_at is None and (i == ps or not text[i - 1].isalnum() or text[i - 1] in "([\u2014-")):
+            if skip_first_open and i == ps and c in OPEN_QUOTES:
+                skip_first_open = False  # the opening mark of a quote's next paragraph
+            elif c == "\u201c" or (c == '"' and open_at is None and (i == ps or not text[i - 1].isalnum() or text[i - 1] in "([\u2014-")):
                 if skip_first_open and i == ps:
                     skip_first_open = False
                 elif open_at is None:
@@ -260,8 +264,10 @@ def _token_span(doc: Doc, s: int, e: int) -> tuple[int, int] | None:
 def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token | None] | None:
     """A cue verb for the quote [qs, qe): after it in its sentence, else before it."""
     sent_end = doc[qe - 1].sent.end if qe < len(doc) else len(doc)
+    # a quote that closes a sentence ('... support."') takes no cue after it: what follows is a new sentence
+    closes = qe - qs >= 2 and doc[qe - 2].text in (".", "!")
     # after: '"...," she added' / '..." said the official' / "... the agency quoted Kim as saying"
-    for t in doc[qe:min(sent_end, qe + 12)]:
+    for t in doc[qe:qe if closes else min(sent_end, qe + 12)]:
         if t.text in OPEN_QUOTES and t.i > qe:
             break
         if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
@@ -292,7 +298,8 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
         nxt = doc[qe].sent if not doc[qe].is_space else (doc[qe + 1].sent if qe + 1 < len(doc) else None)
         if nxt is not None and nxt.start >= qe:
             for t in nxt:
-                if t.dep_ == "ROOT" and t.lemma_ in lex.clause:
+                own = any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > t.i for c in t.children)
+                if t.dep_ == "ROOT" and t.lemma_ in lex.clause and not own:  # not "X added that ...": its own content
                     subj = subject_of(t)
                     if subj is not None and subj.pos_ != "PRON":
                         return t, subj
@@ -307,6 +314,8 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
             continue
         qs, qe = ts
         words = [t for t in doc[qs:qe] if t.is_alpha]
+        if not words:
+            continue  # a stray quote mark
         before = doc[qs - 1] if qs > 0 else None
         embedded = before is not None and not before.is_space and before.sent == doc[qs].sent and \
             (before.is_alpha or before.text in ("’s", "'s")) and before.lower_ not in ("said", "says", "say", "added", "adds")
@@ -463,8 +472,12 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     subj = subject_of(verb)
     if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
         return None  # the speaker's own assertions inside its statement are not statements
-    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_ == "be" or verb.head.lemma_ not in lex.verbs):
-        return None  # "it is too early to conclude", "not entitled to criticize", "tried to denounce"
+    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_ == "be" or verb.head.lemma_ not in lex.verbs
+                                 or verb.head.lemma_ in lex.to):
+        return None  # "it is too early to conclude", "tried to denounce", "urged X to guarantee": part of another act
+    if lemma in lex.phrasal_only and not any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in lex.particles
+                                             and c.i == verb.i + 1 for c in verb.children):
+        return None  # "turned a blind eye": only "turned down" is a cue
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
     speaker = _speaker_of(doc, verb, subj)
@@ -503,15 +516,20 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 content = (content[0], min(cc) if cc else conj.left_edge.i)
             sent_end = verb.sent.end
             rest = doc[content[1]:sent_end]
-            if conj is None and content[0] > verb.i and not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
+            # ... but not over a participle clause of the cue ("..., expressing concern") or an absolute
+            # "with" ("..., with X indicating ...")
+            words = [t for t in rest if not t.is_punct]
+            participle = any(t.pos_ in ("VERB", "AUX") and not (content[1] <= t.head.i < sent_end) for t in rest) or \
+                bool(words and words[0].lower_ == "with")
+            if conj is None and content[0] > verb.i and not participle and \
+                    not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
                 content = (content[0], sent_end)  # a list that the parse left outside the clause
     if content is None and lemma in lex.to:
         x = next((c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
                   and any(a.lower_ == "to" for a in c.children)), None)
         if x is not None:
-            s, e = _subtree_span(x)
-            obj = next((c for c in children if c.dep_ == "dobj" and c.i < x.i), None)
-            content = (obj.left_edge.i if obj is not None else s, e)
+            # "urged Pyongyang to stop": the complement; the addressee is a target (ANNOTATION.md 15)
+            content = _subtree_span(x)
     if content is None:
         # "called for X", "looks forward to X", "turns down X"
         prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and c.i > verb.i), None)
@@ -526,8 +544,14 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
             content = _subtree_span(obj)
-            # "terming X a violation of ...": the object's predicate belongs to it
-            pred = [c for c in children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > obj.i]
+            # "announced plans to ban X, targeting ...": a participle clause after a comma is not said
+            for c in obj.subtree:
+                if c.dep_ in ("acl", "advcl", "relcl") and c.tag_ == "VBG" and c.i > obj.i and doc[c.left_edge.i - 1].text == ",":
+                    content = (content[0], min(content[1], c.left_edge.i - 1))
+            # "terming X a violation of ...", "accused X of Y", "described X as Y", "slammed X for Y":
+            # the object's predicate or complement belongs to it
+            pred = [c for c in children if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp") or
+                                                           (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS))]
             if pred:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
@@ -545,6 +569,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
 
 
 CONTENT_PREPS = {"for", "to", "about"}
+OBJECT_PREPS = {"of", "as", "for", "over"}
 
 
 def _through_quote(doc: Doc, e: int) -> int:
