@@ -41,6 +41,7 @@ from .resolve import office_holders
 from .statements import FIRST_PERSON, Statement, cue_lexicon
 
 MALE = {"he", "him", "his", "himself"}
+FIRST_PERSON_FORMS = {"I", "me", "we", "We", "us", "Us"}  # not "US"
 FEMALE = {"she", "her", "hers", "herself"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 THING_PRONOUNS = {"it"}
@@ -53,6 +54,10 @@ GROUP_NOUNS = {"group", "movement", "militia", "rebel", "organization", "organis
                "council", "committee", "command", "army", "military", "embassy", "regulator", "department"}
 # "the two countries", "both sides": the two states last named together
 PAIR_NOUNS = {"country", "nation", "side", "state", "government", "neighbour", "neighbor", "rival", "power"}
+# singular posts held by one person at a time: `the chief` is a person, `the official` is not
+POST_NOUNS = {"chief", "head", "leader", "president", "minister", "premier", "chancellor", "secretary",
+              "commissioner", "director", "chairman", "chairwoman", "chair", "governor", "mayor", "king", "queen",
+              "envoy", "ambassador", "general", "commander", "prosecutor", "speaker", "lawmaker", "senator"}
 GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
                     "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
 
@@ -111,6 +116,33 @@ def _glued_state(doc: Doc, ent: Span | Token) -> bool:
     return ent.end + 1 < len(doc) and doc[ent.end].text in ("-", "\u2010", "\u2011") and doc[ent.end + 1].tag_ in ("VBN", "VBD", "JJ")
 
 
+TITLE_GLUE = {"for", "of", "the", "'s", "\u2019s", "-", "and"}
+
+
+def _title_tokens(doc: Doc, ent: Span, window: int = 10) -> set[int]:
+    """The words that present a person: the noun phrase before the name (`the barred opposition leader
+    Machado`, `UN High Commissioner for Human Rights Volker Turk`) and an apposition after it (`Machado,
+    the opposition leader,`)."""
+    out: set[int] = set()
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= window:
+        t = doc[i]
+        if t.is_space or t.pos_ in ("VERB", "AUX", "PRON", "PUNCT") and t.text not in ("-", "'s", "\u2019s") \
+                or (t.ent_type_ == "PERSON"):
+            break
+        if not (t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM") or t.lower_ in TITLE_GLUE):
+            break
+        out.add(i)
+        i -= 1
+    j = ent.end
+    if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN"):
+        k = j + 1
+        while k < len(doc) and k - j <= window and doc[k].text not in (",", ".", ";") and doc[k].pos_ not in ("VERB", "AUX"):
+            out.add(k)
+            k += 1
+    return out
+
+
 def _head(doc: Doc, s: int, e: int) -> Token | None:
     span = doc[s:e]
     return span.root if len(span) else None
@@ -139,6 +171,16 @@ class SpeakerResolver:
                     self.gender.setdefault(ent._.entity_id, "m")
                 elif prev in FEMALE_TITLES:
                     self.gender.setdefault(ent._.entity_id, "f")
+        # what the text calls each person mention: the words of its noun phrase before the name
+        # ("the barred opposition leader Machado" -> leader, opposition; "UN High Commissioner ... Turk" -> UN)
+        self.titles: list[tuple[int, str, set[str], set[str]]] = []  # (token, person id, title lemmas, entity ids)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent._.entity_id:
+                span = _title_tokens(doc, ent)
+                words = {doc[i].lemma_.lower() for i in span if doc[i].is_alpha}
+                ids = {x._.entity_id for x in doc.ents if x._.entity_id and x.label_ in ("ORG", "STATE")
+                       and x.start in span}
+                self.titles.append((ent.start, ent._.entity_id, words, ids))
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
         self.capitals = {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
         self.press_nouns = cue_lexicon().press_nouns | {"declaration", "release", "post", "communique", "statement",
@@ -160,12 +202,20 @@ class SpeakerResolver:
                 return Resolution([self.office_holder[x._.entity_id]], "office-holder")
         unheld = [x for x in ents if x.label_ == "OFFICE" and x._.state]
         office = unheld[0]._.entity_id if unheld else ""
-        orgs = [x._.entity_id for x in ents if x.label_ == "ORG"]
-        if orgs:
-            # several bodies joined by `and` are a group; otherwise the first (`a spokesman for X's Y`)
-            roots = [x for x in ents if x.label_ == "ORG"]
+        holder = self._role_holder(s, e, ents)
+        if holder is not None:
+            return holder
+        roots = [x for x in ents if x.label_ == "ORG" and not _glued_state(doc, x)]
+        if roots:
+            # several bodies joined by `and` are a group; otherwise the body the phrase is about: the one
+            # holding its head (`the Foreign Ministry`), else the last (`a spokesperson for the White House
+            # National Security Council`, `the Houthi-run Al Masirah TV`)
             joint = len(roots) > 1 and all(r.root.dep_ == "conj" or r is roots[0] for r in roots)
-            return Resolution(list(dict.fromkeys(orgs)) if joint else [orgs[0]], "body", office=office)
+            if joint:
+                return Resolution(list(dict.fromkeys(r._.entity_id for r in roots)), "body", office=office)
+            head = _head(doc, s, e)
+            own = [r for r in roots if head is not None and r.start <= head.i < r.end]
+            return Resolution([(own or roots)[-1]._.entity_id], "body", office=office)
         states = [x for x in ents if x.label_ == "STATE" and not _glued_state(doc, x)]
         if states:
             return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
@@ -189,6 +239,32 @@ class SpeakerResolver:
             return Resolution([f"state:{dems[0].kb_id_}"], "demonym")
         return Resolution([], "none")
 
+    def _role_holder(self, s: int, e: int, ents: list[Span]) -> Resolution | None:
+        """`the opposition leader`, `the UN human rights chief`: a singular post held by one person whom
+        the text introduced with that title (and, when the phrase names a body or state, with it)."""
+        doc = self.doc
+        head = _head(doc, s, e)
+        if head is None or head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in POST_NOUNS:
+            return None
+        if any(t.lower_ in ("a", "an", "one", "another", "some", "former") for t in doc[s:e]):
+            return None  # "a senior official", "a former minister": not the one post-holder
+        if any(x.label_ == "PERSON" for x in ents):
+            return None
+        tied = {x._.entity_id for x in ents if x.label_ in ("ORG", "STATE")}
+        lemma = head.lemma_.lower()
+        found: dict[str, Candidate] = {}
+        for tok, pid, words, ids in self.titles:
+            if tok >= s or pid in found:
+                continue
+            if (lemma in words and (not tied or tied & ids)) or (tied and tied <= ids and words & POST_NOUNS):
+                found[pid] = Candidate([pid], doc[tok].text, tok, {"title": float(lemma in words),
+                                                                     "same_body": float(bool(tied & ids))})
+        if len(found) == 1:
+            (c,) = found.values()
+            c.score = 1.0
+            return Resolution(c.ids, "post-holder", [c])
+        return None
+
     # -- pronouns ----------------------------------------------------------------------------
 
     def _person_candidates(self, word: str, before: int) -> list[Candidate]:
@@ -207,7 +283,7 @@ class SpeakerResolver:
                 mentions.append((tok, ids[0], doc[tok].text, "speaker"))
         for tok, pid, text, role in mentions:
             p = self.paragraph(tok)
-            if para - p > 2:
+            if para - p > 4:
                 continue
             c = cands.get(pid)
             if c is None or tok > c.token:
@@ -248,6 +324,27 @@ class SpeakerResolver:
                  "tokens_back": float(before - tok)}
             cands[key] = Candidate(ids, text, tok, f, 2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"]
                                    + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _body_candidates(self, before: int) -> list[Candidate]:
+        """`the Iran-backed group`, `the movement`: the bodies named before, in any role (`Houthi rebels`),
+        news organisations aside; the last speaker, the same paragraph and recency count."""
+        doc = self.doc
+        para = self.paragraph(before)
+        news = {e.name for e in lexicons.orgs() if e.kind == "news"}
+        last_speaker = self.history[-1][2] if self.history else []
+        cands: dict[str, Candidate] = {}
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id or ent.kb_id_ in news:
+                continue
+            p = self.paragraph(ent.start)
+            if para - p > 2:
+                continue
+            f = {"last_speaker": float(last_speaker == [ent._.entity_id]), "same_paragraph": float(p == para),
+                 "subject": float(ent.root.dep_ in ("nsubj", "nsubjpass")), "tokens_back": float(before - ent.end)}
+            cands[ent._.entity_id] = Candidate([ent._.entity_id], ent.text, ent.start, f,
+                                               2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"] + 0.5 * f["subject"]
+                                               - 0.01 * min(f["tokens_back"], 100))
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
     def _plural(self, before: int) -> Resolution:
@@ -299,7 +396,7 @@ class SpeakerResolver:
                 if ent._.state:
                     return Resolution([f"state:{ent._.state}"], "nominal")
         if head in GROUP_NOUNS and head_tok.tag_ != "NNS":
-            cands = [c for c in self._thing_candidates(s) if c.ids[0].startswith("org:")]
+            cands = self._body_candidates(s)
             if cands:
                 return Resolution(cands[0].ids, "nominal", cands)
         return Resolution([], "nominal")
@@ -325,7 +422,13 @@ class SpeakerResolver:
             src = agent if agent is not None else poss if poss is not None else subj
             if src is None or src.i == t.i or src.lower_ in FIRST_PERSON:
                 continue
+            if para - self.paragraph(t.i) > 2:
+                continue
             ids = self._ids_of_token(src)
+            if not ids and own is not None and t.i == own.i and (agent is not None or poss is not None):
+                # "a letter signed by 63 lawmakers": the issuer is named, and is no entity
+                return Resolution([], "document", [Candidate([], doc[src.left_edge.i:src.i + 1].text, t.i,
+                                                             {"this_document": 1.0, "issuer_unnamed": 1.0})])
             if ids:
                 p = self.paragraph(t.i)
                 this = float(own is not None and t.i == own.i)
@@ -370,7 +473,7 @@ class SpeakerResolver:
         head = head_tok.lemma_.lower() if head_tok is not None else ""
         plural = head_tok is not None and (head_tok.tag_ in ("NNS", "NNPS") or head_tok.lower_ in PLURAL_PRONOUNS)
         res = Resolution([], "none")
-        if len(words) == 1 and words[0] in FIRST_PERSON:
+        if len(words) == 1 and doc[s:e].text.strip() in FIRST_PERSON_FORMS:
             res = self._first_person(s)
         elif len(words) == 1 and words[0] in PERSON_PRONOUNS:
             cands = self._person_candidates(words[0], s)

@@ -173,6 +173,13 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     group = _coordination(doc, head)
     if group is not None:  # "Costa Rica, Ecuador and Panama said", "the minister and his deputy said"
         return group
+    # "Finance Minister A and Defense Minister B said": names joined by "and" however the parse nests them
+    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e]
+    clause = min([c.left_edge.i for c in head.rights if c.dep_ in ("relcl", "acl", "advcl")] + [e])
+    names = [n for n in names if n.end <= clause]
+    if len(names) >= 2 and any(t.lower_ == "and" for t in doc[names[0].end:names[-1].start]) and \
+            not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0].end:names[-1].start]):
+        return _trim(doc, s, names[-1].end)
     for ent in doc.ents:  # the head is part of a name: the whole name (even when the parse split it)
         if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
             return ent.start, ent.end
