@@ -396,6 +396,8 @@ def speaker_colon(doc: Doc) -> list[Statement]:
         if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
             continue
         transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha)
+        if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
+            continue  # a dateline ("ISTANBUL: ..."), not a speaker
         headline = n == 0  # the first line of the text
         if not (transcript or headline):
             continue
@@ -563,6 +565,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
+    content = _cut_participle(doc, *content)
     s, e = _trim(doc, *content)
     if e - s < 2:
         return None
@@ -573,6 +576,21 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """A clause ends before `, expressing concern` / `, adding that ...` / `, with X indicating ...`: a
+    participle of a cue verb after a comma starts another statement. Other participle clauses stay
+    (`..., with the minister speaking to both sides`)."""
+    verbs = cue_lexicon().verbs
+    for i in range(s + 2, e - 1):
+        if doc[i].text != ",":
+            continue
+        nxt = doc[i + 1]
+        if (nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "conj") and nxt.lemma_ in verbs) or \
+                (nxt.lower_ == "with" and any(t.tag_ == "VBG" and t.lemma_ in verbs for t in nxt.subtree)):
+            return s, i
+    return s, e
 
 
 CONTENT_PREPS = {"for", "to", "about"}
@@ -713,8 +731,8 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
         if inside:
             src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
             cue_lemma = doc[st.cue[0]:st.cue[1]].root.lemma_ if st.cue else ""
-            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.verbs:
-                continue  # the speaker's own assertions inside its verbatim statement
+            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.clause:
+                continue  # the speaker's own acts inside its verbatim statement; speech it reports of others stays
         added.append(st)
     kept = [st for st in added if not any(overlap_ratio(r.content, st.content) >= 0.5 for r in rule_based)]
     return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
@@ -737,17 +755,21 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     root = antecedent(src.root)
     if root.lower_ in RELATIVE and root is src.root:
         return "relative pronoun without antecedent"
+    if src[0].tag_ == "POS" or src[0].text in ("'s", "\u2019s"):
+        return f"source {src.text!r} is a possessive fragment"
+    in_name = any(e.start <= root.i < e.end for e in doc.ents)
+    if not in_name and root.lemma_.lower() in lex.not_speakers:
+        return f"source {root.text!r} is data, not a speaker"  # "an AFP tally of official figures"
     if not named:
         if root.pos_ == "PRON" and root.lower_ not in PERSONAL_PRONOUNS:
             return f"source {root.text!r} is not a personal pronoun"
         if root.pos_ not in ("NOUN", "PROPN", "PRON"):
             return f"source {src.text!r} is not a noun phrase"
-        if root.lemma_.lower() in lex.not_speakers:
-            return f"source {root.text!r} is data, not a speaker"
     if st.cue is None:
         return "no cue"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
-    ok = any(t.lemma_.lower() in lex.verbs | lex.nouns | {"accord"} or
+    ok = any((t.pos_ != "NOUN" and t.lemma_.lower() in lex.verbs | {"accord"}) or
+             (t.pos_ == "NOUN" and t.lemma_.lower() in lex.nouns) or
              (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words
              for t in cue_words)
     return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
