@@ -651,7 +651,7 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
         # "released the following press statement": the noun within a few words of the verb
         # (a quoted title can derail the parse of the object)
         verb = next((t for t in sent if t.lemma_ in lex.press_verbs and t.pos_ == "VERB"
-                     and any(w.lemma_ in lex.press_nouns for w in doc[t.i + 1:min(t.i + 5, sent.end)])), None)
+                     and any(w.lemma_ in lex.press_nouns for w in doc[t.i + 1:min(t.i + 7, sent.end)])), None)
         if verb is None:
             continue
         start = last[-1].i + 1
