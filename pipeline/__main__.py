@@ -63,12 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", metavar="DIR", required=True, help="directory of <doc_id>.json gold files")
     p.add_argument("--run", action="store_true", help="run the pipeline on the gold texts first")
     _common(p, "(unused)")
+    p = sub.add_parser("explain", help="why each statement of a document has its speaker (after `relations`)",
+                       description="Print the statements of DOC_ID from OUTPUT/relations/DOC_ID.json with the rule "
+                                   "that chose each speaker and the candidate antecedents with their scores.")
+    p.add_argument("doc_id", help="the document (its file name without .txt)")
+    p.add_argument("--output", metavar="DIR", help="output directory (default: outputs, or $NEWSGRAPH_OUT)")
+    p.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(quiet=args.quiet, verbose=args.verbose)
+    if args.command == "explain":
+        return _explain(args)
     settings = from_env().with_overrides(
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
         quiet=args.quiet, strict=args.strict, force=args.force,
@@ -111,6 +120,16 @@ def _run_all(settings: Settings, raw_dir: Path) -> int:
         except StageError as exc:
             log.error("%s: %s", name, exc)
             return 2
+    return 0
+
+
+def _explain(args) -> int:
+    settings = from_env().with_overrides(output_dir=args.output)
+    shard = settings.output_dir / "relations" / f"{args.doc_id}.json"
+    if not shard.exists():
+        log.error("explain: %s not found: run the relations stage first (make relations)", shard)
+        return 2
+    print(relations.explain_text(json.loads(shard.read_text(encoding="utf-8"))))
     return 0
 
 

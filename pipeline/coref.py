@@ -278,9 +278,9 @@ class SpeakerResolver:
         for ent in doc.ents:
             if ent.label_ == "PERSON" and ent.end <= before and ent._.entity_id:
                 mentions.append((ent.start, ent._.entity_id, ent.text, ent.root.dep_))
-        for tok, _, ids, _ in self.history:
-            if tok < before and len(ids) == 1 and ids[0].startswith("person:"):
-                mentions.append((tok, ids[0], doc[tok].text, "speaker"))
+        for (_, (ss, se), ids) in self.resolved:
+            if ss < before and len(ids) == 1 and ids[0].startswith("person:"):
+                mentions.append((ss, ids[0], doc[ss:se].text, "speaker"))
         for tok, pid, text, role in mentions:
             p = self.paragraph(tok)
             if para - p > 4:
@@ -309,9 +309,9 @@ class SpeakerResolver:
         for ent in doc.ents:
             if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
-        for tok, _, ids, _ in self.history:
-            if tok < before and len(ids) == 1 and not ids[0].startswith("person:"):
-                items.append((tok, ids, doc[tok].text, "speaker"))
+        for (_, (ss, se), ids) in self.resolved:
+            if ss < before and len(ids) == 1 and not ids[0].startswith("person:"):
+                items.append((ss, ids, doc[ss:se].text, "speaker"))
         for tok, ids, text, role in items:
             p = self.paragraph(tok)
             if para - p > 2:

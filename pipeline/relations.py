@@ -80,6 +80,21 @@ def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], li
     return out
 
 
+def explain_text(shard: dict) -> str:
+    """A statement shard as text: each statement's speaker, the rule that resolved it and the
+    candidate antecedents with their features and scores (``python -m pipeline explain DOC_ID``)."""
+    lines = []
+    for st in shard.get("statements", []):
+        res = st.get("speaker_resolution") or {}
+        lines.append(f"{st['statement_id']}  {st.get('speaker_text') or '(no speaker)'!r} -> "
+                     f"{st.get('speaker_id') or '(none)'}  [{res.get('rule', '?')}]  "
+                     f"{st.get('cue_text', '')!r}: {st['content'][:70]!r}")
+        for c in res.get("candidates", []):
+            feats = ", ".join(f"{k}={v:g}" for k, v in c["features"].items())
+            lines.append(f"      {c['score']:7.2f}  {';'.join(c['ids']) or '(nobody)'}  via {c['mention']!r}  ({feats})")
+    return "\n".join(lines) if lines else "(no statements)"
+
+
 def office_holder_index(relations: Iterable[dict], dates: dict[str, str]) -> dict[str, dict[str, str]]:
     """office id -> {person id: latest date of a document stating it}, from HOLDS_OFFICE rows."""
     holders: dict[str, dict[str, str]] = {}

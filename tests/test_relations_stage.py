@@ -89,3 +89,16 @@ def test_an_office_named_as_speaker_takes_its_holder_from_another_document():
     resolve_office_speakers(stmts, rel)
     assert [s["speaker_id"] for s in stmts[2:]] == ["person:ri-son-gwon", "person:choe-son-hui", "state:PRK",
                                                     "person:sung-kim", "state:PRK"]
+
+
+def test_explain_prints_each_speaker_with_its_rule_and_candidates(out: Path, capsys):
+    from pipeline.__main__ import main
+
+    doc_id = next(p.stem for p in (out / "out" / "relations").glob("004_*.json"))
+    assert main(["explain", doc_id, "--output", str(out / "out")]) == 0
+    text = capsys.readouterr().out
+    lines = text.splitlines()
+    assert any("[pronoun]" in ln for ln in lines)  # "she added": a pronoun resolved with its candidates
+    i = next(k for k, ln in enumerate(lines) if "[pronoun]" in ln)
+    assert "person:kim-yo-jong" in lines[i] and "last_speaker=" in lines[i + 1]
+    assert main(["explain", "no-such-doc", "--output", str(out / "out")]) == 2
