@@ -309,6 +309,16 @@ class SpeakerResolver:
         for ent in doc.ents:
             if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
+        # subjects that are bodies by description: "the U.S. administration", "the Chinese government"
+        first = self.para_starts[max(0, para - 2)]
+        for tok in doc[:before]:
+            if tok.idx < first or tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.tag_ == "NNS":
+                continue
+            if tok.lemma_.lower() not in GOVERNMENT_NOUNS | GROUP_NOUNS:
+                continue
+            ids = self.ids_for_phrase(tok.left_edge.i, tok.i + 1).ids
+            if len(ids) == 1 and not ids[0].startswith("person:"):
+                items.append((tok.left_edge.i, ids, doc[tok.left_edge.i:tok.i + 1].text, "subject"))
         for (_, (ss, se), ids) in self.resolved:
             if ss < before and len(ids) == 1 and not ids[0].startswith("person:"):
                 items.append((ss, ids, doc[ss:se].text, "speaker"))

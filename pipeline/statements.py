@@ -60,6 +60,7 @@ class CueLexicon:
     tagger_cue_words: frozenset[tuple[str, str]] = frozenset()  # (lemma, VERB|NOUN|ADJ) often a cue in PolNeAR train
     not_speakers: frozenset[str] = frozenset()  # head nouns that are data, not speakers ("polls show")
     phrasal_only: frozenset[str] = frozenset()  # verbs that are cues only with their particle ("turn down")
+    adjectives: frozenset[str] = frozenset()  # stances: "was concerned about", "critical of"
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
 
     def __post_init__(self) -> None:
@@ -81,6 +82,7 @@ def cue_lexicon() -> CueLexicon:
         tagger_cue_words=_cue_rates(cfg["tagger"]["min_rate"], cfg["tagger"]["min_cue"]),
         not_speakers=frozenset(cfg["tagger"]["not_speakers"]),
         phrasal_only=frozenset(v["phrasal_only"]),
+        adjectives=frozenset(cfg["adjectives"]["stance"]),
     )
 
 
@@ -125,6 +127,9 @@ def subject_of(verb: Token) -> Token | None:
     tok = verb
     while tok is not None and seen < 4:
         subjects = [c for c in tok.children if c.dep_ in SPEAKER_DEPS]
+        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is not None and seen == 0:
+            return agent  # "the poll was described as illegitimate by X": X speaks, not the poll
         if subjects:
             # a name the parse split ("Minister Ri Son - gwon") leaves two subjects: the nearer one is the name
             before = [c for c in subjects if c.i < tok.i]
@@ -463,6 +468,10 @@ def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
             st = _according_to(doc, tok)
             if st is not None:
                 out.append(st)
+        elif tok.lower_ in lex.adjectives and (tok.pos_ == "ADJ" or tok.tag_ == "VBN"):
+            st = _adjective_statement(doc, tok)
+            if st is not None:
+                out.append(st)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
             st = _verb_statement(doc, tok, lex)
             if st is not None:
@@ -472,6 +481,30 @@ def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
             if st is not None:
                 out.append(st)
     return out
+
+
+def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
+    """A stated stance: `X was concerned about Y`, `member states were critical of Z` (an adjective after
+    a copula, or the adjectival passive the parser may make of it)."""
+    if adj.dep_ == "acomp" and adj.head.lemma_ in ("be", "remain", "feel", "appear", "seem"):
+        verb = adj.head
+    elif adj.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in adj.children):
+        verb = adj
+    else:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "was not concerned"
+    comp = next((c for c in adj.children if (c.dep_ == "prep" and c.lower_ in ("about", "of", "over", "at", "with"))
+                 or c.dep_ == "ccomp"), None)
+    subj = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS), None)
+    if comp is None or subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
+        return None
+    s, e = _trim(doc, *_subtree_span(comp))
+    if e - s < 2:
+        return None
+    be = next((c for c in list(verb.children) + [verb] if c.lemma_ == "be" and c.i == adj.i - 1), None)
+    cue = (be.i, adj.i + 1) if be is not None else (adj.i, adj.i + 1)
+    return Statement(content=(s, e), cue=cue, speaker=speaker_span(doc, subj), kind=_kind(doc, s, e))
 
 
 def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
@@ -549,6 +582,15 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
             if pobj is not None and prep.i <= verb.i + 3:
                 content = _subtree_span(pobj)
+    if content is None and lemma in lex.obj and speaker is not None:
+        # "which the UN has described as ...", "was described as illegitimate by X": no object in
+        # place, the complement is what was said
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
+        if (obj is not None and obj.lower_ in RELATIVE) or (obj is None and passive):
+            preps = [c for c in children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > verb.i]
+            if preps:
+                content = _subtree_span(preps[0])
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
