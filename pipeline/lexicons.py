@@ -52,14 +52,36 @@ class OrgEntry:
     name: str
     aliases: tuple[str, ...]
     state: str  # ISO3 or ""
-    kind: str  # international | party | government | military | agency | news
+    kind: str  # international | ngo | armed_group | party | government | seat | military | agency | news
+    # (seat: a seat of government named for the government, from the seats of states.csv)
+
+    @property
+    def fixed_state(self) -> bool:
+        """Is the body's state (or its having none) given by the lexicon?
+
+        Only a government, military or agency entry without a state
+        (`Joint Chiefs of Staff`, `National Security Council`) takes its state
+        from the text; intergovernmental bodies, NGOs, non-state armed groups
+        and news outlets belong to no state, whatever the text says.
+        """
+        return bool(self.state) or self.kind not in CONTEXT_STATE_KINDS
+
+
+CONTEXT_STATE_KINDS = frozenset({"government", "military", "agency", "party"})
 
 
 @lru_cache(maxsize=1)
 def orgs() -> tuple[OrgEntry, ...]:
     out = [OrgEntry(r["name"], tuple(a for a in r["aliases"].split(";") if a), r["state"], r["kind"]) for r in _csv("orgs.csv")]
     out += [OrgEntry(r["name"], tuple(a for a in r["aliases"].split(";") if a), r["state"], "news") for r in _csv("news_agencies.csv")]
+    # seats of government named for the government (`the Kremlin`): ORG, one per state
+    seats: dict[str, list[str]] = {}
+    for alias, (iso3, kind) in states().aliases.items():
+        if kind == "seat":
+            seats.setdefault(iso3, []).append(alias)
+    out += [OrgEntry(aliases[0], tuple(aliases), iso3, "seat") for iso3, aliases in sorted(seats.items())]
     return tuple(out)
+
 
 
 @lru_cache(maxsize=1)
@@ -83,9 +105,15 @@ def persons() -> dict:
     return _toml("persons.toml")
 
 
+@lru_cache(maxsize=1)
+def names() -> dict:
+    """Words around names that change what they name (documents, regions, platforms)."""
+    return _toml("names.toml")
+
+
 def fingerprint() -> str:
     """Changes whenever a data file of the ner stage changes."""
     h = hashlib.sha256()
-    for name in ("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml"):
+    for name in ("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml", "names.toml"):
         h.update(_data(name).read_bytes())
     return h.hexdigest()[:16]

@@ -3,7 +3,13 @@
 Per document (parallel-friendly, cached): parse once with ``nlp.pipe``, keep
 the parsed ``Doc`` as a ``DocBin`` (later stages read it; nobody parses
 twice), resolve its mentions to canonical ids and map them to raw offsets
-(``nlp/<doc_id>.json``). Across documents: the mention and entity tables.
+(``nlp/<doc_id>.json``). Across documents: person ids made one for transliteration variants and
+for a surname whose one full name another document gives
+(:func:`pipeline.resolve.cross_document_ids`), written to the tables and
+to the ``DocBin`` entities (``Span._.entity_id``) that later stages read; the
+per-document records (``nlp/<doc_id>.json``) keep the ids of their document
+alone, so the step is redone from them whenever the corpus changes. Then
+the mention and entity tables.
 Credits that cleaning took out of the text (datelines, captions, trailers)
 are reported as ORG mentions of the credited organisation.
 
@@ -26,7 +32,7 @@ from . import lexicons
 from .config import Settings
 from .document import CleanDocument
 from .progress import progress
-from .resolve import ENTITY_COLUMNS, Mention, annotate, entity_table, slug
+from .resolve import ENTITY_COLUMNS, Mention, annotate, cross_document_ids, entity_table, slug
 from .runner import StageError, StageReport, code_fingerprint
 from .storage import AtomicCSV, remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
 
@@ -240,12 +246,55 @@ def _mention_records(nlp_dir: Path, doc_ids: list[str]) -> Iterator[dict]:
 
 
 def _write_tables(settings: Settings, nlp_dir: Path, doc_ids: list[str]) -> None:
-    """mentions.csv and entities.csv from the per-document records, one document at a time."""
+    """mentions.csv and entities.csv from the per-document records, one document at a time,
+    with the ids made one across documents (also in the DocBins)."""
+    merged = cross_document_ids(_mention_records(nlp_dir, doc_ids))
+    _apply_to_docbins(nlp_dir, doc_ids, merged)
     with AtomicCSV(settings.tables_dir / "mentions.csv", MENTION_COLUMNS) as out:
         def rows() -> Iterator[dict]:
             for m in _mention_records(nlp_dir, doc_ids):
+                m["entity_id"] = merged.get(m["entity_id"], m["entity_id"])
                 out.write(m)
                 yield m
 
         entities = entity_table(rows())
     write_csv(settings.tables_dir / "entities.csv", ENTITY_COLUMNS, entities)
+
+
+def _apply_to_docbins(nlp_dir: Path, doc_ids: list[str], merged: dict[str, str]) -> None:
+    """Give each DocBin's entities their cross-document ids, from the document's own record
+    (so a change of the corpus that undoes a merge undoes it here too). A DocBin is
+    rewritten only when an id changes."""
+    from spacy.vocab import Vocab
+
+    from .components import extensions  # noqa: F401
+
+    vocab = None
+    for cid in doc_ids:
+        rec_path, bin_path = nlp_dir / f"{cid}.json", nlp_dir / f"{cid}.spacy"
+        if not rec_path.exists() or not bin_path.exists():
+            continue
+        mentions = json.loads(rec_path.read_text(encoding="utf-8")).get("mentions", [])
+        wanted = {(m["clean_start"], m["clean_end"], m["label"]): merged.get(m["entity_id"], m["entity_id"])
+                  for m in mentions if m.get("source", "text") == "text"}
+        applied = json.loads(rec_path.read_text(encoding="utf-8")).get("cross_document_ids")
+        want_applied = {k: v for k, v in merged.items() if any(m["entity_id"] == k for m in mentions)}
+        if applied == want_applied:
+            continue
+        vocab = vocab or Vocab()
+        docs = list(DocBin().from_bytes(bin_path.read_bytes()).get_docs(vocab))
+        changed = False
+        for doc in docs:
+            for ent in doc.ents:
+                eid = wanted.get((ent.start_char, ent.end_char, ent.label_))
+                if eid and ent._.entity_id != eid:
+                    ent._.entity_id = eid
+                    changed = True
+        if changed:
+            db = DocBin(store_user_data=True)
+            for doc in docs:
+                db.add(doc)
+            write_bytes_atomic(bin_path, db.to_bytes())
+        rec = json.loads(rec_path.read_text(encoding="utf-8"))
+        rec["cross_document_ids"] = want_applied
+        write_text_atomic(rec_path, json.dumps(rec, ensure_ascii=False, indent=1) + "\n")

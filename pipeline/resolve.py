@@ -3,23 +3,32 @@ the cross-document entity table.
 
 Ids follow SCHEMA.md:
 - STATE  ``state:ISO3``;
-- PERSON ``person:`` + the name's parts, lower-cased, split on spaces and
-  hyphens, so spelling variants (`Ri Son-gwon`, `Ri Son Gwon`) share one id in
-  every document. A surname-only mention (`Kim`) is resolved to a person named
-  in full in the same document: by title first (`leader Kim` is whoever else
-  is called `leader` in the document), then by which candidate was mentioned
-  last before it; never to a person of another document;
+- PERSON ``person:`` + the name's parts, lower-cased, accents removed, split
+  on spaces and hyphens, without a generational suffix (`Jr.`) or an East
+  Slavic patronymic (`Vladimir Vladimirovich Putin` = `Vladimir Putin`), so
+  spelling variants (`Ri Son-gwon`, `Ri Son Gwon`, `Orbán` / `Orban`) share
+  one id in every document. A surname-only mention (`Kim`) or a shorter form
+  (`Gonzalez Urrutia`) is resolved to a person named in full in the same
+  document: by title first (`leader Kim` is whoever else is called `leader`
+  in the document), then by which candidate was mentioned last before it.
+  Across documents (:func:`cross_document_ids`, run by the ner stage),
+  transliteration variants (`Zelenskiy` / `Zelensky`) become one id, and a
+  surname alone takes the one full name the corpus has for it;
 - OFFICE ``office:ISO3:slug`` when the text ties the post to a state (a state
   or demonym before it, `of DPRK` after it, the state of the body it belongs
-  to, the state named last in its sentence), else ``office:slug``;
-- ORG    ``org:slug`` of the canonical name, qualified by the state for
-  state bodies (`org:prk-foreign-ministry`).
+  to), or the document ties that post to exactly one state; else ``office:slug``;
+- ORG    ``org:slug`` of the canonical name; a state body's canonical name is
+  the same for its spellings (`Ministry of Foreign Affairs`, `Foreign
+  Ministry`, `foreign ministry` -> `foreign-ministry`) and is qualified by its
+  state (`org:foreign-ministry-prk`); `the ministry` after a ministry named
+  before is that ministry.
 
 Pure functions of a ``Doc``; the ner stage driver does the I/O.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from typing import Iterable
@@ -54,8 +63,54 @@ def slug(text: str) -> str:
     return s
 
 
+def fold(text: str) -> str:
+    """Accents removed: `Orbán` -> `Orban`, `González` -> `Gonzalez`."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def office_slug(text: str) -> str:
+    """Slug of a post, in the singular: `Prime Ministers` (before their holders' names) -> `prime-minister`."""
+    s = slug(text)
+    heads = {h.lower() for h in lexicons.offices()["heads"]}
+    last = s.rsplit("-", 1)[-1]
+    if last.endswith("s") and last[:-1] in heads:
+        s = s[:-1]
+    return s
+
+
 def person_parts(text: str) -> tuple[str, ...]:
-    return tuple(p for p in re.split(r"[\s\-\u2010\u2011]+", text.lower()) if p)
+    """The parts of a name that make its id: lower case, no accents, no `Jr.`, no patronymic."""
+    rules = lexicons.persons()
+    suffixes = {x.rstrip(".") for x in rules.get("name_suffixes", [])}
+    endings = tuple(rules.get("patronymic_endings", []))
+    text = re.sub(r"[\"“”]\w[^\"“”]*[\"“”]", " ", fold(text))  # a nickname in quotes: Robert "Bobby" Scott
+    parts = [q for p in re.split(r"[\s\-\u2010\u2011]+", text.lower()) if (q := re.sub(r"[.'’‘]", "", p))]
+    while len(parts) > 1 and parts[-1] in suffixes:
+        parts.pop()
+    if len(parts) >= 3:  # a middle initial: "Donald J. Trump" = "Donald Trump"
+        parts = [parts[0]] + [p for p in parts[1:-1] if len(p) > 1] + [parts[-1]]
+    if len(parts) >= 3 and endings:
+        parts = [parts[0]] + [p for p in parts[1:-1] if not (len(p) >= 6 and p.endswith(endings))] + [parts[-1]]
+    return tuple(parts)
+
+
+def name_key(part: str) -> str:
+    """One form for the Latin spellings of a name part (``persons.toml``, `transliteration`):
+    `zelenskiy`, `zelensky`, `zelenskyy` -> `zelensky`; `borrel`, `borrell` -> `borel`."""
+    key = fold(part).lower().rstrip(".")
+    for pattern, repl in _translit_rules():
+        key = pattern.sub(repl, key)
+    return key
+
+
+def _translit_rules() -> list[tuple[re.Pattern, str]]:
+    global _TRANSLIT
+    if _TRANSLIT is None:
+        _TRANSLIT = [(re.compile(p), r) for p, r in lexicons.persons().get("transliteration", [])]
+    return _TRANSLIT
+
+
+_TRANSLIT: list | None = None
 
 
 def person_id(text: str) -> str:
@@ -171,10 +226,10 @@ class _DocContext:
 # -- per-document resolution -------------------------------------------------
 
 def _org_state(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) -> str:
-    """The state a body belongs to ("" for international bodies and news outlets)."""
+    """The state a body belongs to ("" for international bodies, armed groups and news outlets)."""
     name = ent.kb_id_
     entry = orgs.get(name)
-    if entry is not None and (entry.kind in ("international", "news") or entry.state):
+    if entry is not None and entry.fixed_state:
         return entry.state
     left = ctx.left_state(ent)
     if left:
@@ -187,6 +242,32 @@ def _org_state(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) 
     if any(t.lower_ in _state_body_heads() for t in ent):
         return ctx.outlet_state or ctx.dominant
     return ""
+
+
+def org_canonical(name: str) -> str:
+    """Slug of a body's canonical name: one for its spellings (``orgs.toml``, `canonical_*`).
+
+    `Ministry of Foreign Affairs`, `Foreign Ministry`, `foreign ministry` -> `foreign-ministry`;
+    `Ministry of National Defense`, `defence ministry` -> `defense-ministry`."""
+    g = lexicons.org_grammar()
+    toks = slug(fold(name)).split("-")
+    heads = [t for t in toks if t in _state_body_heads()]
+    if not heads or len(toks) < 2:
+        return "-".join(toks)
+    head = heads[0] if toks[0] in heads else heads[-1]
+    spelling = g.get("canonical_spelling", {})
+    drop = set(g.get("canonical_drop", []))
+    words = [spelling.get(t, t) for t in toks if t != head and t not in drop]
+    return "-".join(words + [head]) if words else "-".join(toks)
+
+
+def _org_id(ent: Span, state: str, orgs: dict[str, lexicons.OrgEntry]) -> str:
+    name = ent.kb_id_ or ent.text
+    entry = orgs.get(name)
+    if entry is not None and entry.fixed_state:
+        return "org:" + slug(name)
+    base = slug(name) if entry is not None else org_canonical(name)
+    return f"org:{base}-{state.lower()}" if state else f"org:{base}"
 
 
 def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:
@@ -225,13 +306,11 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             out.append((ent, f"state:{ent.kb_id_}", ent.kb_id_))
         elif label == "ORG":
             state = org_states[(ent.start, ent.end)]
-            name = ent.kb_id_ or ent.text
-            entry = orgs.get(name)
-            if entry is not None and (entry.kind in ("international", "news") or entry.state):
-                eid = "org:" + slug(name)
-            else:
-                eid = "org:" + slug(f"{state} {name}" if state else name)
-            out.append((ent, eid, state))
+            antecedent = _org_antecedent(ent, out) if not ent.kb_id_ and len(ent) == 1 else None
+            if antecedent is not None:  # "the ministry" after "Taiwan's defence ministry"
+                out.append((ent, antecedent[1], antecedent[2]))
+                continue
+            out.append((ent, _org_id(ent, state, orgs), state))
         elif label == "OFFICE":
             state = ctx.left_state(ent)
             if state is None:
@@ -241,7 +320,7 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             if state is None:
                 state = ctx.enclosing_state(ent)
             state = state or ""
-            s = slug(ent.text)
+            s = office_slug(ent.text)
             eid = f"office:{state}:{s}" if state else f"office:{s}"
             out.append((ent, eid, state))
             holder = holder_of.get(ent.start)
@@ -256,8 +335,57 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             if state:
                 person_state.setdefault(pid, state)
             out.append((ent, pid, state))
+    out = _one_state_per_name(out, orgs)
     # people get the state their office or demonym gave them anywhere in the document
     return [(sp, eid, person_state.get(eid, st) if sp.label_ == "PERSON" else st) for sp, eid, st in out]
+
+
+def _org_antecedent(ent: Span, out: list[tuple[Span, str, str]]) -> tuple[Span, str, str] | None:
+    """The body named last before `the ministry` whose name ends with that noun."""
+    if ent.text.lower() not in lexicons.org_grammar().get("anaphoric_heads", []):
+        return None
+    for prev in reversed(out):
+        sp = prev[0]
+        if sp.label_ == "ORG" and sp is not ent and sp[-1].lower_ == ent.text.lower():
+            return prev
+    return None
+
+
+def _one_state_per_name(out: list[tuple[Span, str, str]], orgs: dict[str, lexicons.OrgEntry]) -> list[tuple[Span, str, str]]:
+    """Within a document, a post or a body that the document ties to exactly one state is
+    qualified by it in every mention (`Hungary's Prime Minister` ... `the prime minister`);
+    tied to several (`US President`, `Russian President`), each mention keeps the state its
+    own text gives (SCHEMA.md: Japan's foreign minister is another node than North Korea's)
+    and one the text does not tie stays unqualified."""
+    office_states: dict[str, set] = defaultdict(set)
+    org_states: dict[str, set] = defaultdict(set)
+
+    def office_slug(eid: str) -> str:
+        return eid.split(":")[-1]
+
+    def org_key(sp: Span) -> str | None:
+        entry = orgs.get(sp.kb_id_ or sp.text)
+        if entry is not None and entry.fixed_state:
+            return None
+        return slug(sp.kb_id_ or sp.text) if entry is not None else org_canonical(sp.kb_id_ or sp.text)
+
+    for sp, eid, st in out:
+        if sp.label_ == "OFFICE":
+            office_states[office_slug(eid)].add(st)
+        elif sp.label_ == "ORG" and (k := org_key(sp)) is not None and st:
+            org_states[k].add(st)
+    fixed = []
+    for sp, eid, st in out:
+        if sp.label_ == "OFFICE":
+            states = office_states[office_slug(eid)] - {""}
+            if not st and len(states) == 1:
+                st = next(iter(states))
+                eid = f"office:{st}:{office_slug(eid)}"
+        elif sp.label_ == "ORG" and not st and (k := org_key(sp)) is not None and len(org_states.get(k, ())) == 1:
+            st = next(iter(org_states[k]))
+            eid = _org_id(sp, st, orgs)
+        fixed.append((sp, eid, st))
+    return fixed
 
 
 def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tuple[Span, Span]]:
@@ -299,12 +427,35 @@ def annotate(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, 
     return out
 
 
+def _full_id(parts: tuple[str, ...], full) -> str:
+    """The id of a name of several parts: its own, or that of the one longer name in the
+    document it ends ("Gonzalez Urrutia" for "Edmundo Gonzalez Urrutia")."""
+    keys = tuple(name_key(x) for x in parts)
+    longer = {"person:" + "-".join(p) for sp, p in full
+              if len(p) > len(parts) and tuple(name_key(x) for x in p[-len(parts):]) == keys}
+    if len(longer) == 1:
+        return next(iter(longer))
+    return "person:" + "-".join(parts)
+
+
+def _headline(span: Span) -> bool:
+    """Is the span in a sentence written in title case (`Hillary Clinton Goes After Trump`)?
+    Names there are cut less surely."""
+    words = [t for t in span.sent if t.is_alpha]
+    return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
+
+
 def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: list[tuple[int, str]]) -> str:
     parts = person_parts(ent.text)
     if len(parts) > 1:
-        return "person:" + "-".join(parts)
+        return _full_id(parts, full)
     token = parts[0] if parts else ent.text.lower()
-    candidates = {"person:" + "-".join(p): p for sp, p in full if token in (p[0], p[-1])}
+    key = name_key(token)
+    # the surname is the last part or the first (`Kim Jong Un`, `Xi Jinping`); else the
+    # first of two family names (`Gonzalez` of `Edmundo Gonzalez Urrutia`)
+    candidates = {_full_id(p, full): p for sp, p in full if key in (name_key(p[0]), name_key(p[-1]))}
+    if not candidates:
+        candidates = {_full_id(p, full): p for sp, p in full if len(p) >= 3 and key == name_key(p[-2]) and not _headline(sp)}
     if not candidates:
         # a bare common surname ("Kim") names no one in particular across documents
         if ent.text in _common_surnames():
@@ -336,6 +487,63 @@ def _common_surnames() -> frozenset[str]:
 # -- cross-document ----------------------------------------------------------
 
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "state", "mention_count", "doc_count"]
+
+
+def cross_document_ids(mentions: Iterable[dict]) -> dict[str, str]:
+    """Person ids of the per-document resolution -> the id they share across documents.
+
+    - Transliteration and spelling variants (:func:`name_key`, part by part):
+      `person:volodymyr-zelenskiy` and `person:volodymyr-zelensky` become the
+      spelling the corpus uses most (ties: the shorter id).
+    - A name left short in its document, a surname alone (`person:orban`) or
+      the last parts of a name (`person:gonzalez-urrutia`), takes the full
+      name that the corpus has for it, when it has exactly one (the evidence
+      for a famous surname: `Orban` and the one `Viktor Orban` of the corpus);
+      with two (`Donald Trump`, `Melania Trump`) it stays as it is.
+    - Surnames kept apart in their document (`person:<doc_id>-kim`, a common
+      Korean surname) are never linked.
+    """
+    counts: Counter = Counter()
+    scoped: set[str] = set()
+    for m in mentions:
+        eid = m.get("entity_id", "")
+        if m.get("label") != "PERSON" or not eid.startswith("person:"):
+            continue
+        counts[eid] += 1
+        if eid.startswith(f"person:{m.get('doc_id', '')}-"):
+            scoped.add(eid)
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    spelled: dict[tuple[str, ...], set[str]] = defaultdict(set)  # key -> first parts as written
+    for eid in counts:
+        if eid in scoped:
+            continue
+        parts = [p for p in eid.split(":", 1)[1].split("-") if p]
+        key = tuple(name_key(p) for p in parts)
+        groups[key].append(eid)
+        spelled[key].add(parts[0])
+    head: dict[tuple[str, ...], str] = {}
+    for key, ids in groups.items():
+        total = sum(counts[i] for i in ids)
+        head[key] = max(ids, key=lambda i: (counts[i], -len(i), i)) if total else ids[0]
+    # short forms -> the one longer name they end (or, for one part, begin: `Xi` of `Xi Jinping`)
+    longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in groups:
+        n = len(key)
+        # (a first part only as written: `Xi` of `Xi Jinping`, not `Jimi` of `Jimmy Carter`)
+        cands = {k for k in groups if len(k) > n and (k[-n:] == key or (n == 1 and spelled[key] & spelled[k]))}
+        # a name that is itself the short form of a longer one is the same candidate
+        cands = {k for k in cands if not any(len(o) > len(k) and o[-len(k):] == k for o in cands)}
+        if len(cands) == 1:
+            longer_of[key] = next(iter(cands))
+    out: dict[str, str] = {}
+    for key, ids in groups.items():
+        target = key
+        while target in longer_of:
+            target = longer_of[target]
+        for i in ids:
+            if head[target] != i:
+                out[i] = head[target]
+    return out
 
 
 def entity_table(mentions: Iterable[dict]) -> list[dict]:

@@ -130,3 +130,52 @@ def test_long_texts_are_parsed_in_pieces_with_offsets_kept(nlp):
 def test_ner_without_clean_outputs_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ner.StageError, match="run clean-text first"):
         ner.run(Settings(output_dir=tmp_path, quiet=True))
+
+
+@pytest.fixture(scope="module")
+def variants_dir(tmp_path_factory) -> Path:
+    """Three short articles that write the same people differently."""
+    base = tmp_path_factory.mktemp("variants")
+    raw = base / "raw"
+    raw.mkdir()
+    (raw / "a_kyiv.txt").write_text(
+        "Ukraine asks allies for air defence\n\nUkrainian President Volodymyr Zelenskiy said on Monday that Kyiv needed "
+        "more air defence systems. Zelenskiy spoke after talks with European leaders.\n", encoding="utf-8")
+    (raw / "b_moscow.txt").write_text(
+        "Kremlin rejects ceasefire call\n\nRussian President Vladimir Vladimirovich Putin rejected the proposal, the "
+        "Kremlin said. Volodymyr Zelensky called the decision cynical.\n", encoding="utf-8")
+    (raw / "c_talks.txt").write_text(
+        "No date for talks\n\nPutin told reporters in Moscow that no date had been set. Zelensky said he was ready "
+        "to meet.\n", encoding="utf-8")
+    settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
+    clean_stage.run(settings)
+    ner.run(settings)
+    return base
+
+
+def test_transliterations_patronymics_and_surnames_share_one_id_across_documents(variants_dir: Path, nlp):
+    mentions = rows(variants_dir / "out" / "tables" / "mentions.csv")
+    people: dict[str, set] = {}
+    for m in mentions:
+        if m["label"] == "PERSON":
+            people.setdefault(m["text"], set()).add(m["entity_id"])
+    zel = people["Volodymyr Zelenskiy"] | people["Zelenskiy"] | people["Volodymyr Zelensky"] | people["Zelensky"]
+    assert len(zel) == 1, people
+    assert people["Vladimir Vladimirovich Putin"] == people["Putin"] == {"person:vladimir-putin"}, people
+    entities = {r["entity_id"]: r for r in rows(variants_dir / "out" / "tables" / "entities.csv")}
+    assert entities[next(iter(zel))]["doc_count"] == "3"
+    # the DocBins that later stages read carry the same ids
+    for path in (variants_dir / "out" / "nlp").glob("*.spacy"):
+        (doc,) = DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab)
+        for e in doc.ents:
+            if e.label_ == "PERSON" and e.text.startswith(("Zelensk", "Volodymyr")):
+                assert e._.entity_id in zel, (path.name, e.text, e._.entity_id)
+
+
+def test_a_rerun_after_the_merge_writes_nothing(variants_dir: Path):
+    settings = Settings(input_dir=variants_dir / "raw", output_dir=variants_dir / "out", quiet=True)
+    out = variants_dir / "out"
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    report = ner.run(settings)
+    assert report.written == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before

@@ -1,7 +1,7 @@
 """Canonical ids: surname-only mentions, spelling variants across documents, qualified offices and bodies."""
 from __future__ import annotations
 
-from pipeline.resolve import entity_table, person_id, resolve_doc
+from pipeline.resolve import cross_document_ids, entity_table, name_key, person_id, resolve_doc
 
 
 def ids(nlp, text, doc_id="d"):
@@ -51,8 +51,8 @@ def test_state_bodies_are_qualified_by_their_state(nlp):
     a = dict(ids(nlp, "The DPRK Foreign Ministry bitterly denounced the attack."))
     b = dict(ids(nlp, "A spokesman for the Foreign Ministry of the Democratic People's Republic of Korea spoke."))
     c = dict(ids(nlp, "Japan's Foreign Ministry summoned the ambassador."))
-    assert a["Foreign Ministry"] == b["Foreign Ministry"] == "org:prk-foreign-ministry"
-    assert c["Foreign Ministry"] == "org:jpn-foreign-ministry"
+    assert a["Foreign Ministry"] == b["Foreign Ministry"] == "org:foreign-ministry-prk"
+    assert c["Foreign Ministry"] == "org:foreign-ministry-jpn"
     assert dict(ids(nlp, "The UN Security Council met."))["UN Security Council"] == "org:un-security-council"
 
 
@@ -88,7 +88,7 @@ def test_an_unqualified_state_body_belongs_to_the_state_the_text_is_about(nlp):
     text = ("North Korea turns down US offer for official meeting. North Korea's foreign minister responded to a US "
             "offer. Ri Son Gwon said in a statement that the Foreign Ministry welcomes the press statement.")
     got = {sp.text: eid for sp, eid, st in resolve_doc(nlp(text), "d")}
-    assert got["Foreign Ministry"] == "org:prk-foreign-ministry"
+    assert got["Foreign Ministry"] == "org:foreign-ministry-prk"
 
 
 def test_a_state_named_nearby_does_not_adopt_people_and_parties(nlp):
@@ -98,3 +98,114 @@ def test_a_state_named_nearby_does_not_adopt_people_and_parties(nlp):
     assert got["President"] == ("office:president", "")  # Iran is merely named in the sentence
     assert got["Obama"][1] != "IRN"
     assert got["GOP"] == ("org:gop", "")
+
+
+# -- bodies: one id for one body ---------------------------------------------------------
+
+def test_one_id_for_a_states_body_however_it_is_written(nlp):
+    a = dict(ids(nlp, "China's Foreign Ministry said the drills were legitimate."))
+    b = dict(ids(nlp, "The sanctions drew a statement from the Chinese foreign ministry on Friday."))
+    c = dict(ids(nlp, "Beijing said on Monday it would respond. The foreign ministry said the sale was a provocation."))
+    d = dict(ids(nlp, "A spokesman for China's Ministry of Foreign Affairs said Beijing would respond."))
+    assert a["Foreign Ministry"] == b["foreign ministry"] == c["foreign ministry"] == d["Ministry of Foreign Affairs"] \
+        == "org:foreign-ministry-chn"
+    e = dict(ids(nlp, "Taiwan's Ministry of National Defense said 20 aircraft crossed. Beijing's defence ministry denied it."))
+    assert e["Ministry of National Defense"] == "org:defense-ministry-twn"
+    assert e["defence ministry"] == "org:defense-ministry-chn"
+
+
+def test_no_body_gets_a_slug_from_a_demonym(nlp):
+    got = ids(nlp, "The South Korean Unification Ministry said talks were unlikely.")
+    assert got == [("Unification Ministry", "org:unification-ministry-kor")]
+
+
+def test_seats_of_government_are_bodies_of_their_state(nlp):
+    got = {sp.text: (eid, st) for sp, eid, st in resolve_doc(nlp("The Kremlin and the White House traded accusations."), "d")}
+    assert got["Kremlin"] == ("org:kremlin", "RUS") and got["White House"] == ("org:white-house", "USA")
+
+
+def test_armed_groups_and_international_bodies_have_no_state(nlp):
+    got = {sp.text: (eid, st) for sp, eid, st in resolve_doc(nlp(
+        "Yemen's Houthis fired a drone at Israel, and the Houthis said more would follow; the UN Human Rights Council met."), "d")}
+    assert got["Houthis"] == ("org:houthis", "") and got["UN Human Rights Council"][1] == ""
+
+
+def test_an_acronym_and_an_anaphor_share_their_bodys_id(nlp):
+    got = ids(nlp, "Activists of the Freedom Flotilla Coalition (FFC) sailed on. The FFC said the navy seized the boat. "
+                   "Taiwan's defence ministry tracked 30 aircraft, the ministry said.")
+    d = {}
+    for t, e in got:
+        d.setdefault(t, set()).add(e)
+    assert d["FFC"] == d["Freedom Flotilla Coalition"]
+    assert d["ministry"] == d["defence ministry"] == {"org:defense-ministry-twn"}
+
+
+def test_a_body_named_again_without_its_state_keeps_it(nlp):
+    text = ("In a post on Weibo, the Chinese military's Eastern Theater Command announced the drills. "
+            "They are led by the new chief of the Eastern Theater Command.")
+    assert {e for t, e in ids(nlp, text) if t == "Eastern Theater Command"} == {"org:eastern-theater-command-chn"}
+
+
+# -- offices: qualified only when the document ties the post to one state ----------------
+
+def test_an_office_tied_to_one_state_is_qualified_everywhere_in_the_document(nlp):
+    text = ("Hungary's Prime Minister Viktor Orban flew to Moscow. The prime minister said peace was needed.")
+    assert {e for t, e in ids(nlp, text) if t.lower() == "prime minister"} == {"office:HUN:prime-minister"}
+    text = ("Pakistan Prime Minister Shehbaz Sharif welcomed the truce, and UK Prime Minister Keir Starmer praised it. "
+            "The prime minister spoke later.")
+    got = [eid for sp, eid, st in resolve_doc(nlp(text), "d") if sp.label_ == "OFFICE"]
+    # tied to two states: each mention keeps its own, and one the text does not tie stays unqualified
+    assert got == ["office:PAK:prime-minister", "office:GBR:prime-minister", "office:prime-minister"]
+
+
+# -- people: spelling variants, patronymics, short forms, across documents ---------------
+
+def test_accents_suffixes_initials_and_patronymics_are_not_part_of_a_persons_id():
+    assert person_id("Viktor Orbán") == person_id("Viktor Orban") == "person:viktor-orban"
+    assert person_id("Ferdinand Marcos Jr.") == "person:ferdinand-marcos"
+    assert person_id("Vladimir Vladimirovich Putin") == person_id("Vladimir Putin") == "person:vladimir-putin"
+    assert person_id("Donald J. Trump") == "person:donald-trump"
+    assert person_id("Kim Yo Jong") == "person:kim-yo-jong"  # a Korean given name is no initial
+
+
+def test_transliteration_key():
+    assert name_key("Zelenskiy") == name_key("Zelensky") == name_key("Zelenskyy")
+    assert name_key("Sergei") == name_key("Sergey") and name_key("Aleksei") == name_key("Alexei")
+    assert name_key("Borrel") == name_key("Borrell")
+    assert name_key("Kim") != name_key("Kin") and name_key("Lavrov") != name_key("Lavrova")
+
+
+def test_a_short_form_and_an_accented_surname_in_the_document(nlp):
+    text = ("Opposition candidate Edmundo González Urrutia leads the polls. Supporters of González gathered, "
+            "and González Urrutia spoke. Hungary's Viktor Orbán met him; Orban said little.")
+    got = {}
+    for t, e in ids(nlp, text):
+        got.setdefault(t, set()).add(e)
+    assert got["González"] == got["González Urrutia"] == got["Edmundo González Urrutia"] == {"person:edmundo-gonzalez-urrutia"}
+    assert got["Orban"] == got["Viktor Orbán"] == {"person:viktor-orban"}
+
+
+def _m(doc_id, eid):
+    return {"doc_id": doc_id, "entity_id": eid, "label": "PERSON"}
+
+
+def test_cross_document_ids_merge_transliterations_and_famous_surnames():
+    merged = cross_document_ids([
+        _m("a", "person:volodymyr-zelenskiy"), _m("a", "person:volodymyr-zelenskiy"),
+        _m("b", "person:volodymyr-zelensky"),
+        _m("c", "person:zelenskyy"),  # a surname alone: the one full name of the corpus
+        _m("c", "person:orban"), _m("d", "person:viktor-orban"),
+        _m("e", "person:trump"), _m("f", "person:donald-trump"), _m("f", "person:melania-trump"),
+        _m("g", "person:g-kim"), _m("h", "person:sung-kim"),
+    ])
+    assert merged["person:volodymyr-zelensky"] == "person:volodymyr-zelenskiy"
+    assert merged["person:zelenskyy"] == "person:volodymyr-zelenskiy"
+    assert "person:volodymyr-zelenskiy" not in merged
+    assert merged["person:orban"] == "person:viktor-orban"
+    assert "person:trump" not in merged  # two full names: no evidence for either
+    assert "person:g-kim" not in merged  # a common surname kept in its document stays there
+
+
+def test_a_plural_title_takes_the_id_of_the_post(nlp):
+    got = dict(ids(nlp, "Presidents Joe Biden and Emmanuel Macron spoke. President Biden said more."))
+    assert got["Presidents"].endswith(":president")

@@ -7,4 +7,4 @@ the pretrained tagger, parser and NER, then
 ``doc.ents`` with the four labels of SCHEMA.md).
 Each recogniser writes candidates to its own ``doc.spans`` key.
 """
-from . import entities, extensions, offices, orgs, paragraphs, persons, states  # noqa: F401  (registers the factories and extensions)
+from . import entities, extensions, offices, orgs, paragraphs, persons, states, tokenizer  # noqa: F401  (registers the factories and extensions)

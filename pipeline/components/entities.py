@@ -7,7 +7,18 @@ GPE becomes STATE only when it is a state's name or abbreviation (cities are
 places, and capitals are judged by ``newsgraph_states``); NORP, LOC and the
 rest are not mentions. Where a model entity overlaps ours, what is left of it
 is kept if it is still a name (`North Korea Sung Kim` → STATE + PERSON).
-Leading `the`, honorifics and a trailing possessive are never in a span.
+Leading `the`, honorifics and a trailing possessive are never in a span;
+nor a lower-case word or a verb before a model's organisation
+(`paramilitary Rapid Support Forces`, `Addressing the Human Rights Council`),
+nor a demonym left over from one (`South Korean` of `South Korean foreign
+ministry`: the body is `foreign ministry`).
+
+Then, over the whole document (``names.toml``, ``persons.toml``): a state
+or body inside the name of a document is no mention (`UN Charter`); a
+social media platform where a post is made is no organisation (`a post on
+Weibo`); a name does not end on a particle (`Ursula von der Leyen`); and the
+surname of a person named in full is that person wherever it stands alone
+(`Volker Turk ... Turk said`).
 """
 from __future__ import annotations
 
@@ -16,12 +27,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
+from ..resolve import name_key
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 
 
 @Language.factory("newsgraph_entities", default_config={
-    "keys": ["ng_states", "ng_orgs", "ng_offices", "ng_persons"],
+    "keys": ["ng_states", "ng_orgs", "ng_offices", "ng_persons", "ng_holders"],
     "model_labels": {"PERSON": "PERSON", "ORG": "ORG", "GPE": "STATE"},
     "strip_start": ["the", "The", "a", "an", "former", "Former", "then", "late"],
     "strip_end": ["'s", "’s", "'", "’", ".", ",", "-", "--"],
@@ -38,7 +50,19 @@ class EntityMerger:
         self.strip_start = set(strip_start) | set(lexicons.persons()["honorifics"])
         self.strip_end = set(strip_end)
         self.states = lexicons.states().aliases
-        self.place_words = frozenset(lexicons.persons().get("place_words", []))
+        self.demonyms = lexicons.states().demonyms
+        persons = lexicons.persons()
+        self.place_words = frozenset(persons.get("place_words", []))
+        self.particles = frozenset(persons.get("particles", []))
+        self.suffixes = frozenset(persons.get("name_suffixes", []))
+        names = lexicons.names()
+        self.documents = frozenset(names["documents"])
+        self.documents_any = frozenset(names["documents_any_case"])
+        self.platforms = [tuple(p.split()) for p in names["platforms"]]
+        self.platform_preps = frozenset(names["platform_preps"])
+        self.platform_words = frozenset(w for p in names["platforms"] for w in p.split())
+        self.org_aliases = frozenset(a for entry in lexicons.orgs() for a in entry.aliases)
+        self.locative = frozenset(names.get("locative_preps", []))
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -47,16 +71,69 @@ class EntityMerger:
             e -= 1
         return s, e
 
+    def _model_names_over_states(self, doc: Doc, ours: list[Span]) -> list[Span]:
+        """Where the model reads a state's name as the start of a longer name, the name wins:
+        `Israel Katz` after a title (PERSON), `Sudan Doctors Network` (ORG, no state body);
+        never a state body (`US State Department` stays `US` + `State Department`)."""
+        by_tok = {i: sp for sp in ours for i in range(sp.start, sp.end)}
+        heads = frozenset(lexicons.org_grammar()["heads"])
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG"):
+                continue
+            s, e = self._trim(doc, ent.start, ent.end)
+            inner = by_tok.get(s)
+            if ent.label_ == "ORG" and inner is not None and inner.label_ == "ORG" and inner.start == s and inner.end + 1 < e \
+                    and doc[inner.end].lower_ in ("on", "for") and all(t.is_title for t in doc[inner.end + 1:e]) \
+                    and not any(i in by_tok for i in range(inner.end, e)):
+                # "European Council on Foreign Relations": a longer name than the lexicon's body
+                out.append(Span(doc, s, e, label="ORG"))
+                continue
+            first = by_tok.get(s)
+            if first is None or first.label_ != "STATE" or first.start != s or first.end >= e:
+                continue
+            rest = doc[first.end:e]
+            if any(i in by_tok for i in range(first.end, e)) or not all(t.is_title for t in rest):
+                continue
+            if ent.label_ == "PERSON":
+                # "Minister of Foreign Affairs Israel Katz": a given name right after a title
+                if len(rest) == 1 and s > 0 and by_tok.get(s - 1) is not None and by_tok[s - 1].label_ == "OFFICE":
+                    out.append(Span(doc, s, e, label="PERSON"))
+            elif len(rest) >= 2 and not any(t.lower_ in heads for t in rest) and doc[s].text not in ("'s", "’s"):
+                out.append(Span(doc, s, e, label="ORG"))
+        return out
+
+    def _split_possessive(self, doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+        """`Kyungnam University's Institute for Far Eastern Studies`: two names (two words or more each)."""
+        for k in range(s + 2, e - 2):
+            if doc[k].text in ("'s", "’s") and doc[k + 1].is_title and doc[s].is_title:
+                return [(s, k), (k + 1, e)]
+        return [(s, e)]
+
     def __call__(self, doc: Doc) -> Doc:
         ours = [sp for key in self.keys for sp in doc.spans.get(key, [])]
+        ours = filter_spans(self._model_names_over_states(doc, ours) + ours)
         chosen = [Span(doc, s, e, label=sp.label_, kb_id=sp.kb_id_)
-                  for sp in filter_spans(ours) for s, e in [self._trim(doc, sp.start, sp.end)] if e > s]
+                  for sp in ours for s, e in [self._trim(doc, sp.start, sp.end)] if e > s]
         taken = {i for sp in chosen for i in range(sp.start, sp.end)}
+        model = []
         for ent in doc.ents:
+            if ent.label_ == "ORG":
+                model += [Span(doc, a, b, label=ent.label_) for a, b in self._split_possessive(doc, ent.start, ent.end)]
+            else:
+                model.append(ent)
+        for ent in model:
             label = self.model_labels.get(ent.label_)
             if label is None:
                 continue
             s, e = self._trim(doc, ent.start, ent.end)
+            if label == "ORG":
+                # "paramilitary Rapid Support Forces", "Addressing the Human Rights Council"
+                while s < e and ((doc[s].is_lower and doc[s].whitespace_) or doc[s].pos_ in ("VERB", "AUX", "DET")):
+                    s += 1
+                s, e = self._trim(doc, s, e)
+                if e <= s or doc[s].is_lower:
+                    continue  # "el-Fasher": no name of an organisation
             if e <= s:
                 continue
             # runs of tokens that none of our spans took
@@ -77,6 +154,8 @@ class EntityMerger:
                     continue
                 span = doc[rs:re_]
                 text = span.text
+                if not whole and (text in self.demonyms or text in self.states and self.states[text][1] not in ("name", "abbreviation")):
+                    continue  # "South Korean" left of "foreign ministry": a demonym, no organisation
                 if text in self.states and self.states[text][1] in ("name", "abbreviation"):
                     chosen.append(Span(doc, rs, re_, label="STATE", kb_id=self.states[text][0]))
                 elif whole and label in ("PERSON", "ORG"):
@@ -86,6 +165,8 @@ class EntityMerger:
                     chosen.append(Span(doc, rs, re_, label="PERSON" if label in ("PERSON", "STATE") else label))
                 taken.update(range(rs, re_))
         chosen = filter_spans(chosen)
+        chosen = [sp for sp in chosen if not self._in_document_name(doc, sp) and not self._platform(doc, sp)]
+        chosen = filter_spans([self._complete_name(doc, sp) if sp.label_ == "PERSON" else sp for sp in chosen])
         # "Kim Il Sung Square": a name followed by a place word names a place, not a person
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
                   and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))]
@@ -93,6 +174,79 @@ class EntityMerger:
         # in the document is that person ("Biden" after "Joe Biden")
         surnames = {sp[-1].text for sp in chosen if sp.label_ == "PERSON" and len(sp) > 1}
         surnames |= {sp[0].text for sp in chosen if sp.label_ == "PERSON" and len(sp) > 1}
-        doc.ents = [Span(doc, sp.start, sp.end, label="PERSON") if len(sp) == 1 and sp.label_ == "ORG"
-                    and not sp.kb_id_ and sp.text in surnames else sp for sp in chosen]
+        chosen = [Span(doc, sp.start, sp.end, label="PERSON") if len(sp) == 1 and sp.label_ == "ORG"
+                  and not sp.kb_id_ and sp.text in surnames else sp for sp in chosen]
+        doc.ents = sorted(chosen + self._lone_surnames(doc, chosen), key=lambda sp: sp.start)
         return doc
+
+    def _in_document_name(self, doc: Doc, sp: Span) -> bool:
+        """`UN Charter`, `INF Treaty`, `US-DPRK Agreed Framework`: the document's name, no mention."""
+        if sp.label_ not in ("ORG", "STATE"):
+            return False
+        j = sp.end
+        while j < len(doc) and (doc[j].text == "-" or (doc[j].is_title and doc[j].text not in self.documents
+                                                        and j - sp.end < 2 and doc[j].pos_ in ("PROPN", "ADJ", "VERB"))):
+            j += 1  # "US-DPRK Agreed Framework"
+        if j < len(doc) and (doc[j].text in self.documents or doc[j].lower_ in self.documents_any):
+            return j == sp.end or all(doc[k].is_title or doc[k].text == "-" for k in range(sp.end, j))
+        return False
+
+    def _platform(self, doc: Doc, sp: Span) -> bool:
+        """`a post on Weibo`, `on his Truth Social platform`: a venue, no organisation."""
+        if sp.label_ != "ORG":
+            return False
+        words = tuple(t.text for t in sp)
+        if not any(words[:len(p)] == p for p in self.platforms):
+            return False
+        i = sp.start - 1
+        while i >= 0 and doc[i].pos_ in ("DET", "PRON") or (i >= 0 and doc[i].tag_ == "PRP$"):
+            i -= 1
+        return i >= 0 and doc[i].lower_ in self.platform_preps
+
+    def _complete_name(self, doc: Doc, sp: Span) -> Span:
+        """A name does not end on a particle: `Ursula von` + `der Leyen`."""
+        e = sp.end
+        if doc[e - 1].lower_ not in self.particles:
+            return sp
+        while e < len(doc) and doc[e].lower_ in self.particles:
+            e += 1
+        if e < len(doc) and doc[e].is_title:
+            return Span(doc, sp.start, e + 1, label=sp.label_, kb_id=sp.kb_id_)
+        return Span(doc, sp.start, sp.end - 1, label=sp.label_, kb_id=sp.kb_id_) if len(sp) > 1 else sp
+
+    def _lone_surnames(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """`Turk said`: the surname of a person the document names in full, where no entity stands."""
+        taken = {i for sp in chosen for i in range(sp.start, sp.end)}
+        surnames: dict[str, set[str]] = {}  # key -> spellings seen
+        alone: dict[str, int] = {}
+        for sp in chosen:
+            if sp.label_ == "PERSON":
+                toks = [t for t in sp if t.lower_ not in self.suffixes and t.text != "-"]
+                if not toks or not toks[-1].is_title or not toks[-1].is_alpha or len(toks[-1]) < 3:
+                    continue
+                key = name_key(toks[-1].text)
+                if len(toks) == 1:  # a surname the model found alone, twice: "Borrell" ... "Borrel said"
+                    alone[key] = alone.get(key, 0) + 1
+                    if alone[key] < 2:
+                        continue
+                surnames.setdefault(key, set()).add(toks[-1].text)
+        out = []
+        for t in doc:
+            if t.i in taken or not t.is_title or not t.is_alpha or t.pos_ != "PROPN":
+                continue
+            key = name_key(t.text)
+            if key not in surnames:
+                continue
+            if t.text not in surnames[key] and (len(t.text) < 5 or len(key) < 5):
+                continue  # another spelling only for a longer name ("Borrel" / "Borrell", not "Conn" / "Coon")
+            if t.text in self.states or t.text in self.demonyms or t.text in self.platform_words or t.text in self.org_aliases:
+                continue
+            if t.i > 0 and doc[t.i - 1].lower_ in self.locative:
+                continue  # "a press conference in Chelsea": a place
+            prev = doc[t.i - 1] if t.i > 0 else None
+            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if (prev is not None and (prev.is_title and not prev.is_sent_start and prev.pos_ == "PROPN" or prev.text == "-")) \
+                    or (nxt is not None and (nxt.is_title and nxt.pos_ == "PROPN" or nxt.text in self.place_words or nxt.text == "-")):
+                continue  # part of another name
+            out.append(Span(doc, t.i, t.i + 1, label="PERSON"))
+        return out

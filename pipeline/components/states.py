@@ -1,10 +1,12 @@
-"""``newsgraph_states``: sovereign states, by name, abbreviation, capital or seat.
+"""``newsgraph_states``: sovereign states, by name, abbreviation or capital.
 
 Names and abbreviations are STATE wherever they stand (`talks in North Korea`
-too). A capital or seat of government is STATE only where it acts for the
+too), but not inside the name of a region (`Taiwan Strait`, `South China
+Sea`, `Gulf of Mexico`: ``names.toml``). A capital is STATE only where it acts for the
 government (`Washington has offered`, `dialogue with Pyongyang`,
-`Pyongyang's stance`, `the Kiev authorities`), not where it is a place
-(`said in Seoul`) or names an event (`the Hanoi summit`). `the North` / `the
+`Pyongyang's stance`, `the Kiev authorities`, `officials in Seoul believe`), not where it is a place
+(`said in Seoul`, `out of Budapest`, `the city of Tel Aviv`, `an attack on Tel Aviv`) or names an event (`the Hanoi summit`).
+Seats of government named for the government (`the Kremlin`) are ORG: ``newsgraph_orgs``. `the North` / `the
 South` are STATE where the document names one of the two Koreas. Demonyms
 (`North Korean`) are not mentions: they go to ``doc.spans["ng_demonyms"]``
 to tie offices and people to their state.
@@ -17,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
+from .tokenizer import adapt_tokenizer
 
 
 @Language.factory(
@@ -33,20 +36,30 @@ from .. import lexicons
         # a capital modifying one of these nouns acts for the government
         "actor_nouns": ["authority", "government", "regime", "administration", "official", "leadership", "side",
                         "ruler", "clique", "establishment", "policy", "diplomat", "negotiator"],
+        # "X of <capital>" / "<noun> on <capital>" where the capital is a place
+        "place_nouns": ["city", "town", "capital", "streets", "street", "outskirts", "centre", "center", "suburb",
+                        "suburbs", "port", "airport", "district", "heart"],
+        "attack_nouns": ["attack", "strike", "raid", "assault", "bombing", "offensive", "march", "advance"],
         # words after "America" that make it a region: "Latin America"
         "region_words": ["Latin", "South", "North", "Central"],
         "shorthand_pairs": {"PRK": "KOR", "KOR": "PRK"},
     },
 )
 def make_states(nlp: Language, name: str, spans_key: str, demonyms_key: str, locative_preps: list[str],
-                motion_verbs: list[str], actor_nouns: list[str], region_words: list[str],
-                shorthand_pairs: dict[str, str]) -> "StateRecogniser":
-    return StateRecogniser(nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, region_words, shorthand_pairs)
+                motion_verbs: list[str], actor_nouns: list[str], place_nouns: list[str], attack_nouns: list[str],
+                region_words: list[str], shorthand_pairs: dict[str, str]) -> "StateRecogniser":
+    return StateRecogniser(nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
+                           region_words, shorthand_pairs)
 
 
 class StateRecogniser:
-    def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, region_words, shorthand_pairs):
+    def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
+                 region_words, shorthand_pairs):
+        adapt_tokenizer(nlp)  # before any pattern is tokenized
         self.spans_key, self.demonyms_key = spans_key, demonyms_key
+        self.place_nouns = set(place_nouns)
+        self.attack_nouns = set(attack_nouns)
+        self.features = frozenset(lexicons.names()["region_features"])
         self.locative = set(locative_preps)
         self.motion = set(motion_verbs)
         self.actor_nouns = set(actor_nouns)
@@ -58,7 +71,7 @@ class StateRecogniser:
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.dem_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         tok = nlp.tokenizer
-        for kind in ("name", "abbreviation", "capital", "seat", "shorthand"):
+        for kind in ("name", "abbreviation", "capital", "shorthand"):
             pats = [tok(a) for a, (_, k) in self.aliases.items() if k == kind]
             self.matcher.add(kind, pats)
         self.dem_matcher.add("demonym", [tok(a) for a in self.demonyms])
@@ -76,7 +89,9 @@ class StateRecogniser:
         for span, iso3, kind in candidates:
             if kind == "name" and span.text == "America" and span.start > 0 and doc[span.start - 1].text in self.region_words:
                 continue
-            if kind in ("capital", "seat") and not self._acts(span):
+            if self._in_region_name(span):
+                continue
+            if kind == "capital" and not self._acts(span):
                 continue
             if kind == "shorthand" and not self._shorthand(span, iso3, named):
                 continue
@@ -86,8 +101,15 @@ class StateRecogniser:
         doc.spans[self.demonyms_key] = filter_spans(dems)
         return doc
 
+    def _in_region_name(self, span: Span) -> bool:
+        """`Taiwan Strait`, `South China Sea`, `Gulf of Mexico`: a region named after the state."""
+        doc = span.doc
+        if span.end < len(doc) and doc[span.end].text in self.features:
+            return True
+        return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].text in self.features
+
     def _acts(self, span: Span) -> bool:
-        """Does a capital or seat stand for its government here?"""
+        """Does a capital stand for its government here?"""
         root = span.root
         # part of a longer proper name ("Washington Post", "Seoul National University")
         if span.end < len(span.doc) and span.doc[span.end].pos_ == "PROPN" and root.dep_ == "compound":
@@ -97,8 +119,14 @@ class StateRecogniser:
         if root.dep_ == "pobj":
             prep = root.head
             p = prep.lower_
+            if p == "in" and prep.head.lemma_.lower() in self.actor_nouns:
+                return True  # "officials in Seoul believe", "authorities in Manila"
             if p in self.locative:
                 return False
+            if p == "of" and (prep.head.lower_ in ("out", "outside") or prep.head.lemma_.lower() in self.place_nouns):
+                return False  # "out of Budapest", "the city of Tel Aviv"
+            if p in ("on", "against") and prep.head.lemma_.lower() in self.attack_nouns:
+                return False  # "a drone attack on Tel Aviv"
             if p in ("to", "from") and prep.head.lemma_.lower() in self.motion:
                 return False
             # "talks in Hanoi" handled above; "the summit with Pyongyang" acts
