@@ -392,6 +392,14 @@ class SpeakerResolver:
         words = {t.lower_ for t in doc[s:e]}
         if head in self.press_nouns:
             return self._document(s, e, head)
+        if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
+            # "all member states", "the members": of the international body named last
+            intl = {e.name for e in lexicons.orgs() if e.kind == "international"}
+            body = next((x for x in reversed(doc.ents[:]) if x.end <= s and x.label_ == "ORG" and x.kb_id_ in intl
+                         and x._.entity_id), None)
+            if body is not None:
+                return Resolution([body._.entity_id], "nominal",
+                                  [Candidate([body._.entity_id], body.text, body.start, {"members_of": 1.0}, 1.0)])
         if head in PAIR_NOUNS and (words & {"two", "both"}):
             pair = self._last_pair(s)
             if pair:

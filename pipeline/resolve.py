@@ -261,12 +261,34 @@ def org_canonical(name: str) -> str:
     return "-".join(words + [head]) if words else "-".join(toks)
 
 
+HOSTED_BODIES = {"embassy", "consulate", "consulate-general", "mission", "delegation"}
+
+
+def _host_place(ent: Span) -> str:
+    """`China's embassy in Singapore`: the place a state's mission sits in, which tells it apart from
+    the same state's missions elsewhere."""
+    doc = ent.doc
+    if ent[-1].lower_ not in HOSTED_BODIES or ent.end + 1 >= len(doc) or doc[ent.end].lower_ != "in":
+        return ""
+    i = ent.end + 1
+    while i < len(doc) and doc[i].lower_ == "the":
+        i += 1
+    j = i
+    while j < len(doc) and j - i < 4 and doc[j].pos_ == "PROPN":
+        j += 1
+    return doc[i:j].text if j > i else ""
+
+
 def _org_id(ent: Span, state: str, orgs: dict[str, lexicons.OrgEntry]) -> str:
     name = ent.kb_id_ or ent.text
     entry = orgs.get(name)
     if entry is not None and entry.fixed_state:
         return "org:" + slug(name)
     base = slug(name) if entry is not None else org_canonical(name)
+    host = _host_place(ent)
+    if host:
+        base = f"{base}-{state.lower()}-{slug(host)}" if state else f"{base}-{slug(host)}"
+        return f"org:{base}"
     return f"org:{base}-{state.lower()}" if state else f"org:{base}"
 
 
@@ -344,6 +366,8 @@ def _org_antecedent(ent: Span, out: list[tuple[Span, str, str]]) -> tuple[Span, 
     """The body named last before `the ministry` whose name ends with that noun."""
     if ent.text.lower() not in lexicons.org_grammar().get("anaphoric_heads", []):
         return None
+    if ent.start == 0 or ent.doc[ent.start - 1].lower_ != "the" or _host_place(ent):
+        return None  # "China's embassy", "an embassy", "the embassy in Manila": not a mention of the last one
     for prev in reversed(out):
         sp = prev[0]
         if sp.label_ == "ORG" and sp is not ent and sp[-1].lower_ == ent.text.lower():

@@ -209,3 +209,13 @@ def test_cross_document_ids_merge_transliterations_and_famous_surnames():
 def test_a_plural_title_takes_the_id_of_the_post(nlp):
     got = dict(ids(nlp, "Presidents Joe Biden and Emmanuel Macron spoke. President Biden said more."))
     assert got["Presidents"].endswith(":president")
+
+
+def test_missions_of_one_state_in_two_cities_are_two_bodies(nlp):
+    doc = nlp("Last month, the Chinese embassy in Manila said it had helped the police. In March, China's embassy "
+              "in Singapore warned its citizens. The embassy said gambling abroad was illegal. Russia's embassy "
+              "in Washington declined to comment.")
+    orgs = [eid for sp, eid, _ in resolve_doc(doc, "d") if sp.label_ == "ORG"]
+    manila, singapore, the_embassy, russia = orgs
+    assert manila != singapore and the_embassy == singapore  # "the embassy": the one named last
+    assert "chn" in manila and "chn" in singapore and "rus" in russia and russia not in (manila, singapore)
