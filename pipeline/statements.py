@@ -127,9 +127,10 @@ def subject_of(verb: Token) -> Token | None:
     tok = verb
     while tok is not None and seen < 4:
         subjects = [c for c in tok.children if c.dep_ in SPEAKER_DEPS]
-        agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
-        if agent is not None and seen == 0:
-            return agent  # "the poll was described as illegitimate by X": X speaks, not the poll
+        if seen == 0 and any(c.dep_ == "auxpass" for c in tok.children) and tok.lemma_ != "quote":
+            # "the poll was described as illegitimate by X": X speaks, not the poll; no agent, no speaker
+            return next((g for c in tok.subtree if c.lower_ == "by" and c.dep_ in ("agent", "prep")
+                         for g in c.children if g.dep_ == "pobj"), None)
         if subjects:
             # a name the parse split ("Minister Ri Son - gwon") leaves two subjects: the nearer one is the name
             before = [c for c in subjects if c.i < tok.i]
@@ -391,6 +392,9 @@ def speaker_colon(doc: Doc) -> list[Statement]:
     a line opened by a name and a colon is what that name said."""
     out = []
     line_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+    # a transcript has several `NAME:` lines; one capitalised word and a colon is a dateline ("ISTANBUL: ...")
+    n_caps = sum(1 for st in line_starts if st + 1 < len(doc) and doc[st].is_upper and doc[st].is_alpha
+                 and doc[st + 1].text == ":")
     for n, start in enumerate(line_starts):
         i = start
         if i < len(doc) and doc[i].text in OPEN_QUOTES:
@@ -400,7 +404,7 @@ def speaker_colon(doc: Doc) -> list[Statement]:
             j += 1
         if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
             continue
-        transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha)
+        transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha) and n_caps >= 2
         if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
             continue  # a dateline ("ISTANBUL: ..."), not a speaker
         headline = n == 0  # the first line of the text
@@ -419,10 +423,10 @@ def speaker_colon(doc: Doc) -> list[Statement]:
 def _gap_is_cue_only(doc: Doc, prev: Statement, qs: int) -> bool:
     """Between the previous quote and this one stands only that quote's cue sentence."""
     gap = doc[prev.content[1]:qs]
-    if len(gap) > 12:
+    if len(gap) > 30 or prev.cue is None or not any(prev.cue[0] <= t.i < prev.cue[1] for t in gap):
         return False
-    return prev.cue is not None and all(t.is_punct or t.is_space or prev.content[1] <= t.i for t in gap) and \
-        any(prev.cue[0] <= t.i < prev.cue[1] for t in gap)
+    # '"X," said Shin, a senior analyst at the forum. "Y."': no other verb than the cue in between
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and not (prev.cue[0] <= t.i < prev.cue[1]) for t in gap)
 
 
 # -- reported speech -----------------------------------------------------------------
@@ -561,7 +565,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             # ... but not over a participle clause of the cue ("..., expressing concern") or an absolute
             # "with" ("..., with X indicating ...")
             words = [t for t in rest if not t.is_punct]
-            participle = any(t.pos_ in ("VERB", "AUX") and not (content[1] <= t.head.i < sent_end) for t in rest) or \
+            participle = any(t.pos_ in ("VERB", "AUX") and not (content[0] <= t.head.i < sent_end) for t in rest) or \
                 bool(words and words[0].lower_ == "with")
             if conj is None and content[0] > verb.i and not participle and \
                     not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
@@ -590,7 +594,9 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if (obj is not None and obj.lower_ in RELATIVE) or (obj is None and passive):
             preps = [c for c in children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > verb.i]
             if preps:
-                content = _subtree_span(preps[0])
+                a, b = _subtree_span(preps[0])
+                by = next((t.i for t in doc[a:b] if t.lower_ == "by" and speaker is not None and t.i < speaker[0]), b)
+                content = (a, by)  # "as illegitimate by X": the agent is the speaker, not the content
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
@@ -607,17 +613,31 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
-    content = _cut_participle(doc, *content)
+    content = _cut_free_relative(doc, *_cut_participle(doc, *content))
     s, e = _trim(doc, *content)
     if e - s < 2:
         return None
     e = _through_quote(doc, e)
     cue = _cue_phrase(doc, verb, lex)
-    if cue[0] < e and cue[1] > s and s > verb.i:
+    if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ == "what"):  # "what X said was Y" -> "was Y"
         s = cue[1]
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """`... on Saturday in what Netanyahu said was a direct response`: an embedded statement with its own
+    speaker ends the clause before it (ANNOTATION.md 15)."""
+    clause = cue_lexicon().clause
+    for i in range(s + 2, e - 2):
+        if doc[i].lower_ != "what":
+            continue
+        if any(t.lemma_ in clause and t.pos_ == "VERB" and any(c.dep_ in SPEAKER_DEPS and c.i != i for c in t.children)
+               for t in doc[i + 1:min(e, i + 12)]):
+            cut = i - 1 if doc[i - 1].dep_ == "prep" or doc[i - 1].pos_ == "ADP" else i
+            return s, cut
+    return s, e
 
 
 def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
@@ -809,6 +829,8 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
             return f"source {src.text!r} is not a noun phrase"
     if st.cue is None:
         return "no cue"
+    if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
+        return "content runs across paragraphs"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
     ok = any((t.pos_ != "NOUN" and t.lemma_.lower() in lex.verbs | {"accord"}) or
              (t.pos_ == "NOUN" and t.lemma_.lower() in lex.nouns) or

@@ -181,3 +181,38 @@ def test_signed_quotes_and_transcripts(statements):
     # a line that merely ends with a colon, or a colon in running text, is no statement
     assert "Partial transcript as follows" not in [s["content"] for s in found]
     assert not statements("The reason is simple: the talks failed after three rounds of meetings.")
+
+
+# -- boundaries and frames that carry over to unseen copy (issue 9) ------------------------------
+
+def test_passive_cue_speaks_through_its_agent_and_says_the_complement(statements):
+    s = one(statements("The referendum was described as unlawful by a coalition of opposition parties."), "described")
+    assert s["speaker"] == "a coalition of opposition parties" and s["content"] == "as unlawful"
+    # a passive cue without an agent has no speaker: no statement of "the referendum"
+    assert not [x for x in statements("The referendum was described as unlawful.") if x["cue"] == "described"]
+
+
+def test_an_embedded_statement_ends_the_outer_content(statements):
+    found = statements("The army said its jets struck several depots on Sunday in what Defence Minister Hana Levi "
+                       "said was a reply to the rocket fire.")
+    outer, inner = sorted((s for s in found if s["cue"] == "said"), key=lambda s: len(s["speaker"]))
+    assert outer["speaker"] == "The army" and outer["content"] == "its jets struck several depots on Sunday"
+    assert inner["ids"] == ["person:hana-levi"] and inner["content"] == "was a reply to the rocket fire"
+
+
+def test_quote_pieces_around_a_cue_with_an_apposition_are_one_statement(statements):
+    found = statements("\"The launch came much sooner than anyone expected,\" said Park Min-ho, a researcher at the "
+                       "Asan Institute in Seoul. \"It points to outside help.\"")
+    (s,) = [x for x in found if x["cue"] == "said"]
+    assert s["content"].startswith("\"The launch") and s["content"].endswith("outside help.\"")
+
+
+def test_a_dateline_with_a_colon_is_no_speaker(statements):
+    found = statements("Egypt condemns raid\n\nCAIRO: Egypt condemned the raid on Monday and called for restraint.")
+    assert all(s["speaker"] != "CAIRO" for s in found)
+
+
+def test_stances_stated_with_an_adjective(statements):
+    s = one(statements("The European Union was concerned about the arrests, a spokesman said."), "was concerned")
+    assert s["content"] == "about the arrests" and s["ids"] and s["ids"][0].startswith("org:")
+    assert not [x for x in statements("The minister was not concerned about the polls.") if "concerned" in x["cue"]]
