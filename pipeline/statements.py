@@ -552,6 +552,12 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if comp is None and subj is not None:
             # fronted content: "Dialogue is the best way ..., an official said"
             comp = next((c for c in children if c.dep_ == "ccomp" and c.i < subj.i), None)
+        if comp is None:
+            # "said in a television interview that ...": the parse hung the clause on the adjunct
+            comp = next((c for c in verb.subtree if c.i > verb.i and c.dep_ in ("ccomp", "acl", "relcl")
+                         and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+                         and all(a.dep_ in ("prep", "pobj", "compound", "amod") or a.i == verb.i
+                                 for a in _ancestors_to(c, verb))), None)
         if comp is not None:
             content = _subtree_span(comp)
             # "... cannot be seen as positive but pointed out that ...": the conjunct cue is another statement
@@ -624,6 +630,16 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _ancestors_to(tok: Token, top: Token) -> list[Token]:
+    """The tokens between ``tok`` and its ancestor ``top`` (``top`` included)."""
+    out = []
+    t = tok
+    while t.head is not t and t.i != top.i:
+        t = t.head
+        out.append(t)
+    return out
 
 
 def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
