@@ -58,6 +58,23 @@ PAIR_NOUNS = {"country", "nation", "side", "state", "government", "neighbour", "
 POST_NOUNS = {"chief", "head", "leader", "president", "minister", "premier", "chancellor", "secretary",
               "commissioner", "director", "chairman", "chairwoman", "chair", "governor", "mayor", "king", "queen",
               "envoy", "ambassador", "general", "commander", "prosecutor", "speaker", "lawmaker", "senator"}
+# `officials in Seoul` is South Korea's government; `diplomats in Beijing` are not China's
+CAPITAL_NOUNS = {"official", "authority", "government", "administration", "officer", "source"}
+FOREIGN_WORDS = {"western", "foreign", "other", "international", "visiting", "european", "arab", "african", "asian",
+                 "overseas", "exiled", "opposition"}
+# the kinds of body (orgs.csv) a group noun can stand for: `the group` is no ministry
+GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed_group", "party", "ngo", ""},
+               "militia": {"armed_group", ""}, "rebel": {"armed_group", ""}, "faction": {"armed_group", "party", ""},
+               "organization": {"armed_group", "ngo", "international", ""},
+               "organisation": {"armed_group", "ngo", "international", ""}, "party": {"party", ""},
+               "alliance": {"international", "party", ""}, "bloc": {"international", ""},
+               "coalition": {"ngo", "party", "international", ""}, "network": {"ngo", ""},
+               "agency": {"government", "agency", "international", "news", ""},
+               "ministry": {"government", ""}, "department": {"government", ""}, "office": {"government", "seat", ""},
+               "council": {"government", "international", ""}, "committee": {"government", "party", ""},
+               "command": {"military", ""}, "army": {"military", ""}, "military": {"military", ""},
+               "force": {"military", "armed_group", ""}, "embassy": {"government", ""}, "regulator": {"government", ""},
+               "body": {"government", "international", "ngo", ""}}
 GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
                     "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
 
@@ -221,9 +238,11 @@ class SpeakerResolver:
             return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
         if unheld:
             return Resolution([f"state:{unheld[0]._.state}"], "state", office=office)
-        # "officials in Seoul": a government noun placed in a capital stands for its state
+        # "officials in Seoul": a government noun placed in a capital stands for its state, unless the
+        # phrase says they are foreign there ("Western diplomats in Beijing", "EU officials in Kyiv")
         head = _head(doc, s, e)
-        if head is not None and head.lemma_.lower() in GOVERNMENT_NOUNS:
+        foreign = any(t.lower_ in FOREIGN_WORDS or (t.ent_type_ and t.i < head.i) for t in doc[s:e]) if head is not None else True
+        if head is not None and head.lemma_.lower() in CAPITAL_NOUNS and not foreign:
             for t in doc[s:e]:
                 if t.lower_ == "in" and t.head.i == head.i:
                     obj = next((c for c in t.children if c.dep_ == "pobj"), None)
@@ -336,25 +355,30 @@ class SpeakerResolver:
                                    + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
-    def _body_candidates(self, before: int) -> list[Candidate]:
+    def _body_candidates(self, before: int, noun: str) -> list[Candidate]:
         """`the Iran-backed group`, `the movement`: the bodies named before, in any role (`Houthi rebels`),
-        news organisations aside; the last speaker, the same paragraph and recency count."""
+        of a kind the noun can stand for (a group is no army or ministry); the same paragraph, the
+        subject role and recency count."""
         doc = self.doc
         para = self.paragraph(before)
-        news = {e.name for e in lexicons.orgs() if e.kind == "news"}
-        last_speaker = self.history[-1][2] if self.history else []
+        kinds = {e.name: e.kind for e in lexicons.orgs()}
+        allowed = GROUP_KINDS.get(noun, {""})
         cands: dict[str, Candidate] = {}
         for ent in doc.ents:
-            if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id or ent.kb_id_ in news:
+            if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id:
+                continue
+            kind = kinds.get(ent.kb_id_, "")
+            if kind not in allowed or (kind == "" and noun in ("group", "movement", "militia", "rebel", "faction")
+                                       and any(t.lower_ in ("ministry", "department", "army", "forces", "agency")
+                                               for t in ent)):
                 continue
             p = self.paragraph(ent.start)
             if para - p > 2:
                 continue
-            f = {"last_speaker": float(last_speaker == [ent._.entity_id]), "same_paragraph": float(p == para),
-                 "subject": float(ent.root.dep_ in ("nsubj", "nsubjpass")), "tokens_back": float(before - ent.end)}
+            f = {"same_paragraph": float(p == para), "subject": float(ent.root.dep_ in ("nsubj", "nsubjpass")),
+                 "tokens_back": float(before - ent.end)}
             cands[ent._.entity_id] = Candidate([ent._.entity_id], ent.text, ent.start, f,
-                                               2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"] + 0.5 * f["subject"]
-                                               - 0.01 * min(f["tokens_back"], 100))
+                                               1.5 * f["same_paragraph"] + 0.5 * f["subject"] - 0.01 * min(f["tokens_back"], 100))
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
     def _plural(self, before: int) -> Resolution:
@@ -369,17 +393,26 @@ class SpeakerResolver:
             return Resolution(pair, "pronoun", [Candidate(pair, "", before, {"states_named_together": 1.0}, 1.0)])
         return Resolution([], "pronoun")
 
-    def _last_pair(self, before: int) -> list[str]:
-        """The last states named together (`India and Pakistan`, `between X and Y`) before the token."""
+    def _last_pair(self, before: int, labels: tuple[str, ...] = ("STATE",)) -> list[str]:
+        """The parties last named together before the token: `talks between X and Y` first, else `X and Y`
+        when only one such pair stands in this paragraph and the one before (`Egypt and Qatar mediated
+        talks between Israel and Hamas` -> Israel and Hamas)."""
         doc = self.doc
-        states = [e for e in doc.ents if e.label_ == "STATE" and e.end <= before]
-        for ent in reversed(states):
-            if ent.root.dep_ == "conj":
+        para = self.paragraph(before)
+        ents = [e for e in doc.ents if e.label_ in labels and e.end <= before and e._.entity_id]
+        pairs: list[tuple[list[str], bool]] = []
+        for ent in ents:
+            if ent.root.dep_ == "conj" and para - self.paragraph(ent.start) <= 1:
                 head = ent.root.head
-                other = next((x for x in states if x.start <= head.i < x.end), None)
+                other = next((x for x in ents if x.start <= head.i < x.end), None)
                 if other is not None and other._.entity_id != ent._.entity_id:
-                    return [other._.entity_id, ent._.entity_id]
-        return []
+                    between = any(t.lower_ == "between" for t in [head.head, head.head.head])
+                    pairs.append(([other._.entity_id, ent._.entity_id], between))
+        between = [p for p, b in pairs if b]
+        if between:
+            return between[-1]
+        distinct = {tuple(sorted(p)) for p, _ in pairs}
+        return pairs[-1][0] if len(distinct) == 1 else []
 
     # -- nominals -------------------------------------------------------------------------------
 
@@ -401,7 +434,7 @@ class SpeakerResolver:
                 return Resolution([body._.entity_id], "nominal",
                                   [Candidate([body._.entity_id], body.text, body.start, {"members_of": 1.0}, 1.0)])
         if head in PAIR_NOUNS and (words & {"two", "both"}):
-            pair = self._last_pair(s)
+            pair = self._last_pair(s, ("STATE",) if head in ("country", "nation", "state") else ("STATE", "ORG"))
             if pair:
                 return Resolution(pair, "nominal", [Candidate(pair, "", s, {"states_named_together": 1.0}, 1.0)])
         for tok, lemma, ids, _ in reversed(self.history):
@@ -414,7 +447,7 @@ class SpeakerResolver:
                 if ent._.state:
                     return Resolution([f"state:{ent._.state}"], "nominal")
         if head in GROUP_NOUNS and head_tok.tag_ != "NNS":
-            cands = self._body_candidates(s)
+            cands = self._body_candidates(s, head)
             if cands:
                 return Resolution(cands[0].ids, "nominal", cands)
         return Resolution([], "nominal")
@@ -453,8 +486,10 @@ class SpeakerResolver:
                 cands.append(Candidate(ids, doc[src.left_edge.i:src.i + 1].text, t.i,
                                        {"this_document": this, "issued_it": 1.0, "paragraphs_back": float(para - p)},
                                        2.0 + 3.0 * this - 0.5 * (para - p)))
-        if not cands:
-            # the speaker of the paragraph: the last one resolved in it
+        definite = doc[s].lower_ in ("the", "this", "that", "its", "his", "her", "their")
+        if not cands and definite:
+            # "the statement said": the speaker of the paragraph, the last one resolved in it
+            # ("a leaked memo said" names no issuer and stays unresolved)
             for tok, _, ids, _ in reversed(self.history):
                 if tok < s and ids and self.paragraph(tok) == para:
                     cands.append(Candidate(list(ids), doc[tok].text, tok, {"paragraph_speaker": 1.0}, 1.0))
@@ -496,7 +531,7 @@ class SpeakerResolver:
         elif len(words) == 1 and words[0] in PERSON_PRONOUNS:
             cands = self._person_candidates(words[0], s)
             res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
-            if cands and _gender(words[0]):
+            if len(cands) == 1 and _gender(words[0]):  # only an unambiguous choice teaches a gender
                 self.gender.setdefault(cands[0].ids[0], _gender(words[0]))
         elif len(words) == 1 and words[0] in THING_PRONOUNS:
             cands = self._thing_candidates(s)

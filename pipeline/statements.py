@@ -503,6 +503,10 @@ def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
     subj = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS), None)
     if comp is None or subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
         return None
+    named = subj.pos_ == "PRON" or any(e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") and
+                                       e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in doc.ents)
+    if not named:
+        return None  # "farmers were angry about ...": a stance needs a named or described speaker
     s, e = _trim(doc, *_subtree_span(comp))
     if e - s < 2:
         return None
@@ -836,7 +840,8 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if src[0].tag_ == "POS" or src[0].text in ("'s", "\u2019s"):
         return f"source {src.text!r} is a possessive fragment"
     in_name = any(e.start <= root.i < e.end for e in doc.ents)
-    if not in_name and root.lemma_.lower() in lex.not_speakers:
+    possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
+    if not in_name and not possessor and root.lemma_.lower() in lex.not_speakers:
         return f"source {root.text!r} is data, not a speaker"  # "an AFP tally of official figures"
     if not named:
         if root.pos_ == "PRON" and root.lower_ not in PERSONAL_PRONOUNS:

@@ -91,8 +91,15 @@ def test_a_statement_as_speaker_is_its_issuer(run):
             "The statement said Cairo would not tolerate any violation of its sovereignty.")
     found = run(text)
     s = by_content(found, "not tolerate")
-    assert s["speaker"] == "The statement" and s["ids"] and s["ids"][0].startswith("org:"), s["why"]
+    assert s["speaker"] == "The statement" and s["ids"] == ["org:foreign-ministry-egy"], s["why"]
     assert s["why"]["rule"] == "document"
+
+
+def test_a_document_without_issuer_takes_nobody(run):
+    text = ("Zelensky said the front was holding.\n\n"
+            "A leaked memo said the offensive had stalled.")
+    s = by_content(run(text), "offensive had stalled")
+    assert s["ids"] == [], s["why"]
 
 
 def test_a_statement_inside_the_issuers_sentence(run):
@@ -117,20 +124,34 @@ def test_the_two_countries_are_the_two_states_named_together(run):
             "The two countries said they had agreed to continue the negotiations next month.")
     s = by_content(run(text), "continue the negotiations")
     assert set(s["ids"]) == {"state:ARM", "state:AZE"}, s["why"]
+    # the parties of "between", not the mediators named together before them
+    text = ("Egypt and Qatar have mediated talks between Israel and Hamas for months.\n\n"
+            "The two sides said they were close to a deal.")
+    s = by_content(run(text), "close to a deal")
+    assert set(s["ids"]) == {"state:ISR", "org:hamas"}, s["why"]
+
+
+def test_a_group_noun_takes_a_body_of_its_kind(run):
+    text = ("Hamas fighters fired rockets at Ashkelon on Sunday, the Israel Defense Forces said.\n\n"
+            "The group said the attack was retaliation for the raid.")
+    s = by_content(run(text), "retaliation")
+    assert s["ids"] == ["org:hamas"], s["why"]
 
 
 # 5. bodies: a government noun in a capital, a state glued into an adjective ---------------------
 
-def test_officials_in_a_capital_are_its_state(run):
+def test_officials_in_a_capital_are_its_state_foreign_diplomats_are_not(run):
     s = by_content(run("Officials in Ankara said the shipment had been stopped at the border."), "shipment")
     assert s["ids"] == ["state:TUR"]
+    s = by_content(run("Visiting European officials in Nairobi said the aid would arrive soon."), "aid would arrive")
+    assert "state:KEN" not in s["ids"], s["why"]
 
 
 def test_a_state_inside_an_adjective_is_not_the_speakers_state(run):
     text = ("The Houthis fired two missiles at a cargo ship on Monday.\n\n"
             "The Iran-backed group said it would continue its attacks.")
     s = by_content(run(text), "continue its attacks")
-    assert s["ids"] != ["state:IRN"]
+    assert s["ids"] == ["org:houthis"], s["why"]  # the body named before, not the state in the adjective
 
 
 def test_entities_in_a_relative_clause_do_not_name_the_speaker(run):
@@ -148,7 +169,7 @@ def test_tagger_statements_without_a_plausible_source_or_cue_are_dropped(nlp):
     polls = Statement(content=(3, 11), cue=(1, 3), speaker=(0, 1), origin="tagger")
     assert "data" in tagger_rejection(doc, polls, lex)
     which = Statement(content=(13, 16), cue=(16, 19), speaker=(12, 13), origin="tagger")
-    assert tagger_rejection(doc, which, lex)
+    assert "relative pronoun" in tagger_rejection(doc, which, lex) or "not a" in tagger_rejection(doc, which, lex)
     doc = nlp("The minister banned all imports of foreign steel. The minister said the economy was weak.")
     banned = Statement(content=(3, 8), cue=(2, 3), speaker=(0, 2), origin="tagger")
     said = Statement(content=(12, 17), cue=(11, 12), speaker=(9, 11), origin="tagger")
