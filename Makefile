@@ -23,7 +23,7 @@ help:
 	@echo "make relations   stage 3: statements and relations"
 	@echo "make export      stage 4: graph (GEXF, GraphML, Gephi CSVs), preview.png, HTML pages"
 	@echo "make notebook    execute notebooks/analysis.ipynb on OUT=$(OUT) into OUT/notebooks (HTML report)"
-	@echo "make evaluate    score against GOLD=$(GOLD) and POLNEAR_DEV=$(POLNEAR_DEV), with and without the tagger"
+	@echo "make evaluate    score against GOLD=$(GOLD), GOLD2=$(GOLD2) and POLNEAR_DEV=$(POLNEAR_DEV) (GOLD and PolNeAR also without the tagger)"
 	@echo "make train-attribution  rebuild the attribution tagger from POLNEAR=$(POLNEAR)"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
@@ -72,11 +72,15 @@ notebook: $(STAMP)
 # each with the attribution tagger and with the rules alone, so the table shows
 # what the tagger adds. Scores in $(OUT)/eval/*/scores.txt.
 GOLD ?= ../shared/gold/dev
+GOLD2 ?= ../shared/gold/dev2
 POLNEAR ?= ../shared/polnear
 POLNEAR_DEV ?= $(POLNEAR)/dev
 evaluate: $(STAMP)
 	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval/gold --run $(PIPELINE_ARGS)
 	$(PY) -m pipeline evaluate --gold $(GOLD) --output $(OUT)/eval/gold-rules --run --rules-only $(PIPELINE_ARGS)
+	@if [ -d $(GOLD2) ]; then \
+	  $(PY) -m pipeline evaluate --gold $(GOLD2) --output $(OUT)/eval/gold2 --run $(PIPELINE_ARGS); \
+	else echo "evaluate: $(GOLD2) not found: second gold set skipped"; fi
 	@if [ -d $(POLNEAR_DEV)/text ]; then \
 	  $(PY) -m pipeline evaluate --gold $(POLNEAR_DEV) --output $(OUT)/eval/polnear --run $(PIPELINE_ARGS) && \
 	  $(PY) -m pipeline evaluate --gold $(POLNEAR_DEV) --output $(OUT)/eval/polnear-rules --run --rules-only $(PIPELINE_ARGS); \
