@@ -147,7 +147,7 @@ def _title_tokens(doc: Doc, ent: Span, window: int = 10) -> set[int]:
         if t.is_space or t.pos_ in ("VERB", "AUX", "PRON", "PUNCT") and t.text not in ("-", "'s", "\u2019s") \
                 or (t.ent_type_ == "PERSON"):
             break
-        if not (t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM") or t.lower_ in TITLE_GLUE):
+        if not (t.pos_ in ("PROPN", "NOUN", "ADJ", "ADV", "DET", "NUM") or t.lower_ in TITLE_GLUE):
             break
         out.add(i)
         i -= 1
@@ -197,7 +197,20 @@ class SpeakerResolver:
                 words = {doc[i].lemma_.lower() for i in span if doc[i].is_alpha}
                 ids = {x._.entity_id for x in doc.ents if x._.entity_id and x.label_ in ("ORG", "STATE")
                        and x.start in span}
+                ids |= {f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", []) if d.start in span}
                 self.titles.append((ent.start, ent._.entity_id, words, ids))
+        # "Kallas said her country ...": a sentence naming one person and then using only `his` or only
+        # `her` tells that person's gender
+        for sent in doc.sents:
+            people = {e._.entity_id: e for e in doc.ents if e.label_ == "PERSON" and e._.entity_id
+                      and sent.start <= e.start < sent.end}
+            if len(people) != 1:
+                continue
+            (pid, ent), = people.items()
+            after = {t.lower_ for t in doc[ent.end:sent.end]}
+            m, f = bool(after & {"his", "himself"}), bool(after & {"her", "hers", "herself"})
+            if m != f:
+                self.gender.setdefault(pid, "m" if m else "f")
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
         self.capitals = {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
         self.press_nouns = cue_lexicon().press_nouns | {"declaration", "release", "post", "communique", "statement",
@@ -270,6 +283,7 @@ class SpeakerResolver:
         if any(x.label_ == "PERSON" for x in ents):
             return None
         tied = {x._.entity_id for x in ents if x.label_ in ("ORG", "STATE")}
+        tied |= {f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e}
         lemma = head.lemma_.lower()
         found: dict[str, Candidate] = {}
         for tok, pid, words, ids in self.titles:
@@ -291,7 +305,9 @@ class SpeakerResolver:
         want = _gender(word)
         para = self.paragraph(before)
         sent_of = doc[before].sent.start
-        last_speaker = self.history[-1][2] if self.history else []
+        # the person who spoke last (a body speaking in between does not take the role)
+        last_speaker = next((ids for _, _, ids, _ in reversed(self.history)
+                             if len(ids) == 1 and ids[0].startswith("person:")), [])
         cands: dict[str, Candidate] = {}
         mentions: list[tuple[int, str, str, str]] = []  # (token, id, text, role)
         for ent in doc.ents:
@@ -312,11 +328,13 @@ class SpeakerResolver:
                      "sentences_back": float(max(0, sents_back)), "paragraphs_back": float(para - p)}
                 g = self.gender.get(pid, "")
                 f["gender_clash"] = float(bool(want and g and g != want))
+                f["gender_match"] = float(bool(want and g and g == want))
                 cands[pid] = Candidate([pid], text, tok, f)
         for c in cands.values():
             f = c.features
             c.score = (3.0 * f["last_speaker"] + 2.0 * f["same_paragraph"] + 1.0 * f["subject"]
-                       - 0.4 * min(f["sentences_back"], 6) - 1.0 * f["paragraphs_back"] - 10.0 * f["gender_clash"])
+                       - 0.4 * min(f["sentences_back"], 6) - 1.0 * f["paragraphs_back"] - 10.0 * f["gender_clash"]
+                       + 2.0 * f["gender_match"])
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
     def _thing_candidates(self, before: int) -> list[Candidate]:
