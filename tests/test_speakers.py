@@ -62,6 +62,20 @@ def test_pronoun_gender_agreement_skips_a_man_for_she(run):
     assert s["ids"] == ["person:sandra-okafor"], s["why"]
 
 
+def test_gender_learnt_from_his_and_her_in_a_sentence_naming_one_person(run):
+    text = ("Sandra Okafor said her agency would publish the audit next week. Paul Renner said his ministry "
+            "had not seen it. She said the findings would be made public in full.")
+    s = by_content(run(text), "made public in full")
+    assert s["ids"] == ["person:sandra-okafor"], s["why"]
+
+
+def test_a_post_named_with_a_demonym_is_its_holder_of_that_state(run):
+    text = ("Chinese leader Xi Jinping met Hungary's Prime Minister Viktor Orban in Beijing on Monday.\n\n"
+            "The Hungarian leader said the visit was a peace mission.")
+    s = by_content(run(text), "peace mission")
+    assert s["ids"] == ["person:viktor-orban"], s["why"]
+
+
 def test_resolver_explains_its_choice_with_scored_candidates(run):
     text = ("Prime Minister Anna Berg met President Tomas Lind in Oslo.\n\n"
             "Lind said the two governments would sign a trade pact. He added that talks would resume in May.")
