@@ -443,6 +443,17 @@ class SpeakerResolver:
         words = {t.lower_ for t in doc[s:e]}
         if head in self.press_nouns:
             return self._document(s, e, head)
+        # "a ministry official", "a department spokesperson": the body of that kind named last
+        body_word = next((t for t in head_tok.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
+                          and t.lemma_.lower() in GROUP_KINDS), None)
+        if body_word is not None:
+            body = next((x for x in reversed(doc.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
+                         and x[-1].lemma_.lower() == body_word.lemma_.lower()), None)
+            if body is not None:
+                return Resolution([body._.entity_id], "nominal",
+                                  [Candidate([body._.entity_id], body.text, body.start, {"body_named_before": 1.0}, 1.0)])
+        if doc[s].lower_ in ("a", "an", "another", "one", "some", "several", "many", "two", "three"):
+            return Resolution([], "nominal")  # an indefinite phrase brings in someone new: no antecedent
         if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
             # "all member states", "the members": of the international body named last
             intl = {e.name for e in lexicons.orgs() if e.kind == "international"}

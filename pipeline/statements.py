@@ -839,6 +839,8 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
         return "relative pronoun without antecedent"
     if src[0].tag_ == "POS" or src[0].text in ("'s", "\u2019s"):
         return f"source {src.text!r} is a possessive fragment"
+    if src[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ") and len(src) > 1:
+        return f"source {src.text!r} is cut inside a phrase"  # "China on", "the talks between"
     in_name = any(e.start <= root.i < e.end for e in doc.ents)
     possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
     if not in_name and not possessor and root.lemma_.lower() in lex.not_speakers:
