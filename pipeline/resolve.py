@@ -508,6 +508,12 @@ def _common_surnames() -> frozenset[str]:
     return frozenset(lexicons.persons()["korean_surnames"])
 
 
+def _surname_first() -> frozenset[str]:
+    """Surnames of names written surname first (Korean, Chinese), lower case, no accents."""
+    rules = lexicons.persons()
+    return frozenset(fold(x).lower() for x in rules["korean_surnames"] + rules.get("chinese_surnames", []))
+
+
 # -- cross-document ----------------------------------------------------------
 
 ENTITY_COLUMNS = ["entity_id", "label", "name", "aliases", "state", "mention_count", "doc_count"]
@@ -521,7 +527,9 @@ def cross_document_ids(mentions: Iterable[dict]) -> dict[str, str]:
       spelling the corpus uses most (ties: the shorter id).
     - A name left short in its document, a surname alone (`person:orban`) or
       the last parts of a name (`person:gonzalez-urrutia`), takes the full
-      name that the corpus has for it, when it has exactly one (the evidence
+      name whose family name it is (the last part; the first for a name written
+      surname first, `person:xi` -> `person:xi-jinping`; a given name alone,
+      `person:ali`, is never linked) when the corpus has exactly one (the evidence
       for a famous surname: `Orban` and the one `Viktor Orban` of the corpus);
       with two (`Donald Trump`, `Melania Trump`) it stays as it is.
     - Surnames kept apart in their document (`person:<doc_id>-kim`, a common
@@ -549,12 +557,15 @@ def cross_document_ids(mentions: Iterable[dict]) -> dict[str, str]:
     for key, ids in groups.items():
         total = sum(counts[i] for i in ids)
         head[key] = max(ids, key=lambda i: (counts[i], -len(i), i)) if total else ids[0]
-    # short forms -> the one longer name they end (or, for one part, begin: `Xi` of `Xi Jinping`)
+    # short forms -> the one longer name they end: the family name (`Orban` of `Viktor Orban`),
+    # or, for a name written surname first, its first part (`Xi` of `Xi Jinping`, `Lee` of
+    # `Lee Jae-myung`); a given name alone (`Ali`, `Hunter`) is never linked
+    surname_first = _surname_first()
     longer_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in groups:
         n = len(key)
-        # (a first part only as written: `Xi` of `Xi Jinping`, not `Jimi` of `Jimmy Carter`)
-        cands = {k for k in groups if len(k) > n and (k[-n:] == key or (n == 1 and spelled[key] & spelled[k]))}
+        cands = {k for k in groups if len(k) > n and (k[-n:] == key or (
+            n == 1 and spelled[key] & spelled[k] and spelled[k] <= surname_first))}
         # a name that is itself the short form of a longer one is the same candidate
         cands = {k for k in cands if not any(len(o) > len(k) and o[-len(k):] == k for o in cands)}
         if len(cands) == 1:

@@ -147,6 +147,13 @@ def variants_dir(tmp_path_factory) -> Path:
     (raw / "c_talks.txt").write_text(
         "No date for talks\n\nPutin told reporters in Moscow that no date had been set. Zelensky said he was ready "
         "to meet.\n", encoding="utf-8")
+    # two people whose names differ by a letter no transliteration varies in
+    (raw / "d_lahore.txt").write_text(
+        "Opposition rallies in Lahore\n\nFormer cricketer Tariq Khan told supporters in Lahore that the vote had been "
+        "rigged. Khan said he would appeal.\n", encoding="utf-8")
+    (raw / "e_port.txt").write_text(
+        "Port expansion approved\n\nHarbour engineer Tariq Han said the new terminal would open next year. "
+        "Han said costs had risen.\n", encoding="utf-8")
     settings = Settings(input_dir=raw, output_dir=base / "out", quiet=True)
     clean_stage.run(settings)
     ner.run(settings)
@@ -170,6 +177,16 @@ def test_transliterations_patronymics_and_surnames_share_one_id_across_documents
         for e in doc.ents:
             if e.label_ == "PERSON" and e.text.startswith(("Zelensk", "Volodymyr")):
                 assert e._.entity_id in zel, (path.name, e.text, e._.entity_id)
+
+
+def test_names_a_letter_apart_stay_two_people_across_documents(variants_dir: Path):
+    mentions = rows(variants_dir / "out" / "tables" / "mentions.csv")
+    people: dict[str, set] = {}
+    for m in mentions:
+        if m["label"] == "PERSON":
+            people.setdefault(m["text"], set()).add(m["entity_id"])
+    assert people["Tariq Khan"] == people["Khan"] == {"person:tariq-khan"}, people
+    assert people["Tariq Han"] == people["Han"] == {"person:tariq-han"}, people
 
 
 def test_a_rerun_after_the_merge_writes_nothing(variants_dir: Path):

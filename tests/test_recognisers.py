@@ -20,8 +20,8 @@ def labelled(doc, text):
     ("The danger of the U.S. move to drive the Kiev authorities into a proxy war is clear.", "Kiev"),
     ("Beijing has repeatedly urged restraint on the peninsula.", "Beijing"),
     ("Tokyo protested the launch through diplomatic channels.", "Tokyo"),
-    ("Officials in Seoul believe the launch was a test of a new engine.", "Seoul"),
-    ("The casinos face growing scrutiny from authorities in Manila.", "Manila"),
+    ("Officials in Ankara believe the sanctions will be lifted within a year.", "Ankara"),
+    ("The tour operators face new checks from authorities in Nairobi.", "Nairobi"),
 ])
 def test_capitals_acting_for_a_government_are_states(nlp, sentence, actor):
     doc = nlp(sentence)
@@ -37,6 +37,11 @@ def test_capitals_acting_for_a_government_are_states(nlp, sentence, actor):
     ("The summit was moved out of Budapest after the row.", "Budapest"),
     ("A rocket hit a building in the Israeli city of Tel Aviv overnight.", "Tel Aviv"),
     ("Rebels claimed a drone attack on Tel Aviv on Friday.", "Tel Aviv"),
+    # someone else's officials in a capital: the capital is where they are
+    ("Western diplomats in Hanoi said the talks had stalled.", "Hanoi"),
+    ("Foreign diplomats in Nairobi said the embassy would stay open.", "Nairobi"),
+    ("EU diplomats in Brussels said the sanctions would be extended.", "Brussels"),
+    ("Chinese officials in Nairobi said the loan had been repaid.", "Nairobi"),
 ])
 def test_capitals_as_places_are_not_states(nlp, sentence, place):
     doc = nlp(sentence)
@@ -155,9 +160,21 @@ def test_a_body_inside_a_document_name_is_not_a_mention(nlp):
     assert ("UN Security Council", "ORG") in ents(doc)
 
 
+@pytest.mark.parametrize("sentence,name,label", [
+    # a title-case headline: the state is the subject, not part of a document's name
+    ("Norway Signs Fishing Pact With Iceland", "Norway", "STATE"),
+    ("Chile Rejects UN Plan For Water Talks", "UN", "ORG"),
+    # a region inside the state is no region named after it
+    ("Refineries on the US Gulf Coast were shut by the storm.", "US", "STATE"),
+])
+def test_a_state_before_a_document_word_or_region_in_it_is_still_a_mention(nlp, sentence, name, label):
+    doc = nlp(sentence)
+    assert labelled(doc, name) == [label], ents(doc)
+
+
 def test_a_platform_where_a_post_is_made_is_not_an_organisation(nlp):
-    doc = nlp("In a post on Weibo, the command said the drills had ended. He wrote on his Truth Social platform that it was over.")
-    assert not [e for e in doc.ents if e.label_ == "ORG" and e.text.startswith(("Weibo", "Truth Social"))], ents(doc)
+    doc = nlp("In a post on Telegram, the brigade said the exercise had ended. She wrote on her Facebook page that it was over.")
+    assert not [e for e in doc.ents if e.label_ == "ORG" and e.text.startswith(("Telegram", "Facebook"))], ents(doc)
 
 
 # -- organisations: armed groups, acronyms, bodies after a state, demonyms ---------------
@@ -196,26 +213,26 @@ def test_a_demonym_stays_out_of_a_body_and_is_no_organisation(nlp):
 
 
 def test_a_longer_name_than_the_lexicon_body_and_two_names_joined_by_a_possessive(nlp):
-    doc = nlp("Im Eul-chul, a professor at Kyungnam University's Institute for Far Eastern Studies, spoke to the "
+    doc = nlp("Park Min-soo, a lecturer at Hanbit University's Center for Maritime Policy Studies, spoke to the "
               "European Council on Foreign Relations.")
     got = ents(doc)
-    assert ("Kyungnam University", "ORG") in got and ("Institute for Far Eastern Studies", "ORG") in got, got
+    assert ("Hanbit University", "ORG") in got and ("Center for Maritime Policy Studies", "ORG") in got, got
     assert ("European Council on Foreign Relations", "ORG") in got, got
 
 
 # -- offices: holders' names, titles before names, personal roles -----------------------
 
 def test_an_office_complement_stops_before_the_holders_name(nlp):
-    doc = nlp("Speaking in Geneva, UN High Commissioner for Human Rights Volker Turk painted a grim picture. "
-              "Turk said the fighting had to stop.")
+    doc = nlp("Speaking in Vienna, UN High Commissioner for Refugees Anna Lindqvist painted a grim picture. "
+              "Lindqvist said the camps were full.")
     got = ents(doc)
-    assert ("High Commissioner for Human Rights", "OFFICE") in got and ("Volker Turk", "PERSON") in got, got
-    assert ("Turk", "PERSON") in got
+    assert ("High Commissioner for Refugees", "OFFICE") in got and ("Anna Lindqvist", "PERSON") in got, got
+    assert ("Lindqvist", "PERSON") in got
 
 
 @pytest.mark.parametrize("sentence,office", [
     ("The trip by former US Speaker Nancy Pelosi angered Beijing.", "Speaker"),
-    ("India's external affairs minister S Jaishankar said the talks were useful.", "external affairs minister"),
+    ("Nepal's external affairs minister R Thapa said the talks were useful.", "external affairs minister"),
     ("A spokesman for Pakistan's Ministry of Foreign Affairs rejected the claim.", "spokesman"),
     ("Houthi army spokesperson Yehya Saree vowed to respond.", "army spokesperson"),
 ])
@@ -224,12 +241,27 @@ def test_titles_and_posts_tied_to_a_body(nlp, sentence, office):
 
 
 @pytest.mark.parametrize("sentence,word", [
-    ("The barred opposition leader said her security chief had been arrested.", "leader"),
-    ("The barred opposition leader said her security chief had been arrested.", "security chief"),
+    ("The exiled opposition leader said his security chief had fled the country.", "leader"),
+    ("The exiled opposition leader said his security chief had fled the country.", "security chief"),
     ("The senator complained that he paid less tax than his secretary.", "secretary"),
+    # nor a shorter post inside the rejected one
+    ("The opposition party leader said the vote was rigged.", "party leader"),
+    ("The opposition party leader said the vote was rigged.", "leader"),
 ])
 def test_roles_outside_the_state_are_not_offices(nlp, sentence, word):
     assert "OFFICE" not in labelled(nlp(sentence), word)
+
+
+@pytest.mark.parametrize("sentence,office,not_org", [
+    # a capitalised word before the title is part of it, no role outside the state
+    ("Union Home Minister Ravi Prakash said the police would act.", "Home Minister", "Union Home"),
+    ("European Union foreign policy chief Maria Lindqvist said the meeting would move.", "foreign policy chief", None),
+    ("Business Secretary Alan Whitcombe said the tariffs were unfair.", "Secretary", None),
+])
+def test_a_capitalised_word_before_a_title_is_no_role_outside_the_state(nlp, sentence, office, not_org):
+    got = ents(nlp(sentence))
+    assert (office, "OFFICE") in got, got
+    assert not_org is None or (not_org, "ORG") not in got, got
 
 
 # -- people ---------------------------------------------------------------------------
@@ -241,9 +273,9 @@ def test_names_with_particles_and_a_given_name_that_is_a_state(nlp):
 
 
 def test_a_surname_alone_in_another_spelling(nlp):
-    doc = nlp("EU foreign policy chief Borrell said the meeting would move. Borrell told reporters so. "
-              "\"We strongly rejected that,\" Borrel said.")
-    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Borrell", "Borrell", "Borrel"], ents(doc)
+    doc = nlp("EU trade commissioner Rossell said the meeting would move. Rossell told reporters so. "
+              "\"We strongly rejected that,\" Rossel said.")
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Rossell", "Rossell", "Rossel"], ents(doc)
 
 
 def test_a_surname_is_not_found_in_a_place_or_an_abbreviation(nlp):
@@ -253,15 +285,15 @@ def test_a_surname_is_not_found_in_a_place_or_an_abbreviation(nlp):
 
 
 def test_an_exercise_named_like_a_person_is_not_a_person(nlp):
-    doc = nlp("This year's Han Kuang exercise tested the island's defences.")
+    doc = nlp("This year's Cho Seung exercise tested the island's defences.")
     assert "PERSON" not in [e.label_ for e in doc.ents], ents(doc)
 
 
 def test_a_korean_surname_is_no_contraction_and_a_glued_quote_is_split(nlp):
-    doc = nlp("Experts doubt the claim. Im Eul-chul, a professor in Seoul, disagreed: the links are hard to "
-              "dismiss.“Russia may have helped,” he said.")
+    doc = nlp("Analysts were split. Im Ha-neul, a researcher in Busan, disagreed: the evidence is hard to "
+              "ignore.“Russia may have helped,” she said.")
     got = ents(doc)
-    assert ("Im Eul-chul", "PERSON") in got and ("Russia", "STATE") in got, got
+    assert ("Im Ha-neul", "PERSON") in got and ("Russia", "STATE") in got, got
     assert [t.text for t in nlp("\"I'm sure,\" she said.")][:3] == ['"', "I", "'m"]
 
 

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
-from ..resolve import name_key
+from ..resolve import _headline, name_key
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 
@@ -63,6 +63,7 @@ class EntityMerger:
         self.platform_words = frozenset(w for p in names["platforms"] for w in p.split())
         self.org_aliases = frozenset(a for entry in lexicons.orgs() for a in entry.aliases)
         self.locative = frozenset(names.get("locative_preps", []))
+        self.features = frozenset(names.get("region_features", []))
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -99,7 +100,8 @@ class EntityMerger:
                 # "Minister of Foreign Affairs Israel Katz": a given name right after a title
                 if len(rest) == 1 and s > 0 and by_tok.get(s - 1) is not None and by_tok[s - 1].label_ == "OFFICE":
                     out.append(Span(doc, s, e, label="PERSON"))
-            elif len(rest) >= 2 and not any(t.lower_ in heads for t in rest) and doc[s].text not in ("'s", "’s"):
+            elif len(rest) >= 2 and not any(t.lower_ in heads or t.text in self.features for t in rest) \
+                    and doc[s].text not in ("'s", "’s"):  # "the US Gulf Coast": a region in the state
                 out.append(Span(doc, s, e, label="ORG"))
         return out
 
@@ -160,6 +162,8 @@ class EntityMerger:
                     chosen.append(Span(doc, rs, re_, label="STATE", kb_id=self.states[text][0]))
                 elif whole and label in ("PERSON", "ORG"):
                     chosen.append(Span(doc, rs, re_, label=label))
+                elif not whole and label == "ORG" and doc[rs].text in self.features:
+                    pass  # "US" + "Gulf Coast": what is left is a region, no organisation
                 elif not whole and all(t.is_title or t.text == "-" or t.is_lower and doc[t.i - 1].text == "-" for t in span) \
                         and sum(t.is_title for t in span) >= (1 if label == "PERSON" else 2) and all(t.pos_ == "PROPN" or t.text == "-" or t.is_lower for t in span):
                     chosen.append(Span(doc, rs, re_, label="PERSON" if label in ("PERSON", "STATE") else label))
@@ -171,25 +175,36 @@ class EntityMerger:
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
                   and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))]
         # a one-word ORG or STATE guess that is the surname of a person named
-        # in the document is that person ("Biden" after "Joe Biden")
+        # in the document is that person ("Biden" after "Joe Biden"), or the same
+        # word the document names as a person elsewhere ("Castell said ... Castell told")
         surnames = {sp[-1].text for sp in chosen if sp.label_ == "PERSON" and len(sp) > 1}
         surnames |= {sp[0].text for sp in chosen if sp.label_ == "PERSON" and len(sp) > 1}
+        surnames |= {sp.text for sp in chosen if sp.label_ == "PERSON" and len(sp) == 1 and sp[0].is_title}
         chosen = [Span(doc, sp.start, sp.end, label="PERSON") if len(sp) == 1 and sp.label_ == "ORG"
                   and not sp.kb_id_ and sp.text in surnames else sp for sp in chosen]
         doc.ents = sorted(chosen + self._lone_surnames(doc, chosen), key=lambda sp: sp.start)
         return doc
 
     def _in_document_name(self, doc: Doc, sp: Span) -> bool:
-        """`UN Charter`, `INF Treaty`, `US-DPRK Agreed Framework`: the document's name, no mention."""
+        """`UN Charter`, `INF Treaty`, `US-DPRK Agreed Framework`: the document's name, no mention.
+
+        Never across a verb (`Russia Signs Defence Pact`); in a title-case headline, where every
+        word is capitalised (`Iran Rejects UN Plan`), only right before a word that names a
+        document in lower case too (`UN Charter`, `INF Treaty`)."""
         if sp.label_ not in ("ORG", "STATE"):
             return False
-        j = sp.end
-        while j < len(doc) and (doc[j].text == "-" or (doc[j].is_title and doc[j].text not in self.documents
-                                                        and j - sp.end < 2 and doc[j].pos_ in ("PROPN", "ADJ", "VERB"))):
+        if _headline(sp):
+            j = sp.end
+            while j < len(doc) and doc[j].text == "-":
+                j += 1
+            return j < len(doc) and doc[j].lower_ in self.documents_any
+        j, words = sp.end, 0
+        while j < len(doc) and (doc[j].text == "-" or ((doc[j].is_title or doc[j].is_upper) and doc[j].text not in self.documents
+                                                        and words < 2 and doc[j].pos_ in ("PROPN", "ADJ")
+                                                        and doc[j].tag_ not in ("VBZ", "VBD", "VBP", "VB"))):
+            words += doc[j].text != "-"
             j += 1  # "US-DPRK Agreed Framework"
-        if j < len(doc) and (doc[j].text in self.documents or doc[j].lower_ in self.documents_any):
-            return j == sp.end or all(doc[k].is_title or doc[k].text == "-" for k in range(sp.end, j))
-        return False
+        return j < len(doc) and (doc[j].text in self.documents or doc[j].lower_ in self.documents_any)
 
     def _platform(self, doc: Doc, sp: Span) -> bool:
         """`a post on Weibo`, `on his Truth Social platform`: a venue, no organisation."""

@@ -68,6 +68,7 @@ class OfficeRecogniser:
                 for i in range(ent.start, ent.end):
                     blocked.setdefault(i, ent.label_)
         spans, holders = [], []
+        rejected: set[int] = set()  # ends of posts rejected as roles outside the state
         tied_heads: set[str] = set()  # heads the document has tied to a body ("spokesperson for the ministry")
         for _, s, e in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
             while s < e and (doc[s].text == "-" or doc[s].lower_ in self.exclude or (blocked.get(s) in ("STATE", "ORG", "PERSON"))):
@@ -81,8 +82,11 @@ class OfficeRecogniser:
                 continue
             if any(blocked.get(i) in ("STATE", "ORG", "PERSON") for i in range(s, e)):
                 continue
-            if s > 0 and doc[s - 1].lower_ in self.not_before:
-                continue  # "opposition leader"
+            if e in rejected:
+                continue  # no shorter post inside a rejected one ("opposition party leader" -> not "party leader")
+            if s > 0 and doc[s - 1].is_lower and doc[s - 1].lower_ in self.not_before:
+                rejected.add(e)
+                continue  # "opposition leader" (not "Union Home Minister": a capitalised word is part of the title)
             e2, holder = self._complement(doc, e, blocked)
             span = Span(doc, s, e2, label="OFFICE")
             head = self.plurals.get(doc[e - 1].lower_, doc[e - 1].lower_) if doc[e - 1].lower_ not in self.heads else doc[e - 1].lower_

@@ -4,8 +4,10 @@ Names and abbreviations are STATE wherever they stand (`talks in North Korea`
 too), but not inside the name of a region (`Taiwan Strait`, `South China
 Sea`, `Gulf of Mexico`: ``names.toml``). A capital is STATE only where it acts for the
 government (`Washington has offered`, `dialogue with Pyongyang`,
-`Pyongyang's stance`, `the Kiev authorities`, `officials in Seoul believe`), not where it is a place
-(`said in Seoul`, `out of Budapest`, `the city of Tel Aviv`, `an attack on Tel Aviv`) or names an event (`the Hanoi summit`).
+`Pyongyang's stance`, `the Kiev authorities`, `officials in Ankara believe`: only the capital's own
+authorities, government or officials, not `Western diplomats in Beijing` or `EU officials in Brussels`),
+not where it is a place (`said in Seoul`, `out of Budapest`, `the city of Tel Aviv`, `an attack on Tel Aviv`)
+or names an event (`the Hanoi summit`).
 Seats of government named for the government (`the Kremlin`) are ORG: ``newsgraph_orgs``. `the North` / `the
 South` are STATE where the document names one of the two Koreas. Demonyms
 (`North Korean`) are not mentions: they go to ``doc.spans["ng_demonyms"]``
@@ -36,6 +38,11 @@ from .tokenizer import adapt_tokenizer
         # a capital modifying one of these nouns acts for the government
         "actor_nouns": ["authority", "government", "regime", "administration", "official", "leadership", "side",
                         "ruler", "clique", "establishment", "policy", "diplomat", "negotiator"],
+        # "<noun> in <capital>" is the capital's government only for these nouns ...
+        "in_nouns": ["authority", "government", "official"],
+        # ... and only without one of these modifiers (someone else's officials)
+        "foreign_words": ["foreign", "western", "other", "overseas", "visiting", "international", "eu", "un", "nato",
+                          "european", "allied", "diplomatic", "embassy", "consular", "expatriate", "exiled"],
         # "X of <capital>" / "<noun> on <capital>" where the capital is a place
         "place_nouns": ["city", "town", "capital", "streets", "street", "outskirts", "centre", "center", "suburb",
                         "suburbs", "port", "airport", "district", "heart"],
@@ -47,14 +54,15 @@ from .tokenizer import adapt_tokenizer
 )
 def make_states(nlp: Language, name: str, spans_key: str, demonyms_key: str, locative_preps: list[str],
                 motion_verbs: list[str], actor_nouns: list[str], place_nouns: list[str], attack_nouns: list[str],
-                region_words: list[str], shorthand_pairs: dict[str, str]) -> "StateRecogniser":
+                region_words: list[str], shorthand_pairs: dict[str, str], in_nouns: list[str],
+                foreign_words: list[str]) -> "StateRecogniser":
     return StateRecogniser(nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
-                           region_words, shorthand_pairs)
+                           region_words, shorthand_pairs, in_nouns, foreign_words)
 
 
 class StateRecogniser:
     def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
-                 region_words, shorthand_pairs):
+                 region_words, shorthand_pairs, in_nouns=("authority", "government", "official"), foreign_words=()):
         adapt_tokenizer(nlp)  # before any pattern is tokenized
         self.spans_key, self.demonyms_key = spans_key, demonyms_key
         self.place_nouns = set(place_nouns)
@@ -63,6 +71,8 @@ class StateRecogniser:
         self.locative = set(locative_preps)
         self.motion = set(motion_verbs)
         self.actor_nouns = set(actor_nouns)
+        self.in_nouns = set(in_nouns)
+        self.foreign_words = set(foreign_words)
         self.region_words = set(region_words)
         self.pairs = shorthand_pairs
         lex = lexicons.states()
@@ -105,7 +115,9 @@ class StateRecogniser:
         """`Taiwan Strait`, `South China Sea`, `Gulf of Mexico`: a region named after the state."""
         doc = span.doc
         if span.end < len(doc) and doc[span.end].text in self.features:
-            return True
+            # "the US Gulf Coast": the feature starts a longer name in the state
+            nxt = doc[span.end + 1] if span.end + 1 < len(doc) else None
+            return not (nxt is not None and nxt.is_title and nxt.pos_ == "PROPN" and not nxt.is_sent_start)
         return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].text in self.features
 
     def _acts(self, span: Span) -> bool:
@@ -119,8 +131,8 @@ class StateRecogniser:
         if root.dep_ == "pobj":
             prep = root.head
             p = prep.lower_
-            if p == "in" and prep.head.lemma_.lower() in self.actor_nouns:
-                return True  # "officials in Seoul believe", "authorities in Manila"
+            if p == "in" and self._government_in(prep.head, span):
+                return True  # "officials in Tokyo say", "the authorities in Cairo"
             if p in self.locative:
                 return False
             if p == "of" and (prep.head.lower_ in ("out", "outside") or prep.head.lemma_.lower() in self.place_nouns):
@@ -133,6 +145,28 @@ class StateRecogniser:
             return True
         if root.dep_ == "npadvmod":  # "Seoul, June 24": a place
             return False
+        return True
+
+    def _government_in(self, noun, span: Span) -> bool:
+        """`officials in <capital>`, `the authorities in <capital>`: the capital's own government.
+
+        Only for government nouns without a modifier that ties them to someone else
+        (`Western diplomats in Beijing`, `EU officials in Brussels`, `Chinese officials in
+        Manila`, `foreign officials in Seoul`), and not when the noun phrase already names a
+        state, a demonym or a body (`officials of the UN in Geneva`)."""
+        if noun.lemma_.lower() not in self.in_nouns:
+            return False
+        doc = span.doc
+        for child in noun.children:
+            if child.i >= span.start:
+                break
+            for t in child.subtree:
+                if t.i >= span.start:
+                    break
+                if t.lower_ in self.foreign_words or t.text in self.demonyms or t.text in self.aliases:
+                    return False
+                if t.ent_type_ in ("ORG", "NORP", "GPE") or (t.is_upper and len(t) > 1 and t.is_alpha):
+                    return False  # "EU officials", "NATO officials"
         return True
 
     def _shorthand(self, span: Span, iso3: str, named: set[str]) -> bool:
