@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -418,19 +419,27 @@ class SpeakerResolver:
         doc = self.doc
         para = self.paragraph(before)
         ents = [e for e in doc.ents if e.label_ in labels and e.end <= before and e._.entity_id]
-        pairs: list[tuple[list[str], bool]] = []
+        pairs: list[tuple[list[str], bool, bool]] = []  # (ids, joined by "between", near)
         for ent in ents:
-            if ent.root.dep_ == "conj" and para - self.paragraph(ent.start) <= 1:
+            if ent.root.dep_ == "conj":
                 head = ent.root.head
                 other = next((x for x in ents if x.start <= head.i < x.end), None)
                 if other is not None and other._.entity_id != ent._.entity_id:
                     between = any(t.lower_ == "between" for t in [head.head, head.head.head])
-                    pairs.append(([other._.entity_id, ent._.entity_id], between))
-        between = [p for p, b in pairs if b]
+                    pairs.append(([other._.entity_id, ent._.entity_id], between, para - self.paragraph(ent.start) <= 1))
+        near = [(p, b) for p, b, n in pairs if n]
+        between = [p for p, b in near if b]
         if between:
             return between[-1]
-        distinct = {tuple(sorted(p)) for p, _ in pairs}
-        return pairs[-1][0] if len(distinct) == 1 else []
+        if near:
+            distinct = {tuple(sorted(p)) for p, _ in near}
+            return near[-1][0] if len(distinct) == 1 else []
+        # none nearby: the pair the document is about, named together more than once
+        counts = Counter(tuple(sorted(p)) for p, _, _ in pairs)
+        top = counts.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+            return list(top[0][0])
+        return []
 
     # -- nominals -------------------------------------------------------------------------------
 
