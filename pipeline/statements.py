@@ -611,6 +611,14 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
             content = _subtree_span(obj)
+            # "put forward a proposal on Monday": a date at the end is when, not what
+            while content[1] - content[0] > 2 and doc[content[1] - 1].ent_type_ in ("DATE", "TIME"):
+                k = content[1] - 1
+                while k > content[0] and doc[k - 1].ent_type_ in ("DATE", "TIME"):
+                    k -= 1
+                if doc[k - 1].lower_ in ("on", "in", "at", "during", "since") and k - 1 > content[0]:
+                    k -= 1
+                content = (content[0], k)
             # "announced plans to ban X, targeting ...": a participle clause after a comma is not said
             for c in obj.subtree:
                 if c.dep_ in ("acl", "advcl", "relcl") and c.tag_ == "VBG" and c.i > obj.i and doc[c.left_edge.i - 1].text == ",":
