@@ -209,7 +209,7 @@ class SpeakerResolver:
                 continue
             (pid, ent), = people.items()
             after = {t.lower_ for t in doc[ent.end:sent.end]}
-            m, f = bool(after & {"his", "himself"}), bool(after & {"her", "hers", "herself"})
+            m, f = bool(after & {"he", "him", "his", "himself"}), bool(after & {"she", "her", "hers", "herself"})
             if m != f:
                 self.gender.setdefault(pid, "m" if m else "f")
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
@@ -225,9 +225,19 @@ class SpeakerResolver:
     def ids_for_phrase(self, s: int, e: int) -> Resolution:
         doc = self.doc
         ents = _ents_in(doc, s, e)
+        # a person named as possessor is not the speaker ("Netanyahu's office said", "Putin's spokesman")
+        owners = [x for x in ents if x.label_ == "PERSON" and x.end < len(doc) and doc[x.end].tag_ == "POS"
+                  and not (x.start <= doc[s:e].root.i < x.end)]
+        # ... nor is the post in the possessor's title ("Prime Minister X's office")
+        ents = [x for x in ents if x not in owners and not (x.label_ == "OFFICE" and any(0 <= o.start - x.end <= 1 for o in owners))]
         people = [x._.entity_id for x in ents if x.label_ == "PERSON"]
         if people:
             return Resolution(list(dict.fromkeys(people)), "named")
+        # "the United States and the European Union said": a group of bodies and states, all of them
+        named = [x for x in ents if x.label_ in ("ORG", "STATE") and not _glued_state(doc, x)]
+        if len(named) > 1 and len({x.label_ for x in named}) > 1 and \
+                all(x.root.dep_ == "conj" or x is named[0] for x in named):
+            return Resolution(list(dict.fromkeys(x._.entity_id for x in named)), "group")
         for x in ents:
             if x.label_ == "OFFICE" and x._.entity_id in self.office_holder:
                 return Resolution([self.office_holder[x._.entity_id]], "office-holder")
@@ -269,7 +279,13 @@ class SpeakerResolver:
         dems = [d for d in doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e
                 and not _in_clause(d.root, s, e) and not _glued_state(doc, d)]
         if dems:
-            return Resolution([f"state:{dems[0].kb_id_}"], "demonym")
+            # "the Japanese and South Korean foreign ministers": every state named by a demonym
+            joint = len(dems) > 1 and any(t.lower_ == "and" for t in doc[dems[0].end:dems[-1].start])
+            ids = list(dict.fromkeys(f"state:{d.kb_id_}" for d in (dems if joint else dems[:1])))
+            return Resolution(ids, "demonym")
+        owner_states = list(dict.fromkeys(f"state:{x._.state}" for x in owners if x._.state))
+        if owner_states:
+            return Resolution(owner_states[:1], "state")  # "Putin's spokesman": tied to Putin's state
         return Resolution([], "none")
 
     def _role_holder(self, s: int, e: int, ents: list[Span]) -> Resolution | None:
@@ -301,7 +317,9 @@ class SpeakerResolver:
 
     # -- pronouns ----------------------------------------------------------------------------
 
-    def _person_candidates(self, word: str, before: int) -> list[Candidate]:
+    def _person_candidates(self, word: str, before: int, content: tuple[int, int] | None = None) -> list[Candidate]:
+        """Persons a pronoun can stand for, scored. A person named only inside the statement's own
+        content (`"... Kim Jong Un ...," he said`) is not its speaker."""
         doc = self.doc
         want = _gender(word)
         para = self.paragraph(before)
@@ -319,7 +337,7 @@ class SpeakerResolver:
                 mentions.append((ss, ids[0], doc[ss:se].text, "speaker"))
         for tok, pid, text, role in mentions:
             p = self.paragraph(tok)
-            if para - p > 4:
+            if para - p > 4 or (content is not None and content[0] <= tok < content[1] and role != "speaker"):
                 continue
             c = cands.get(pid)
             if c is None or tok > c.token:
@@ -330,12 +348,15 @@ class SpeakerResolver:
                 g = self.gender.get(pid, "")
                 f["gender_clash"] = float(bool(want and g and g != want))
                 f["gender_match"] = float(bool(want and g and g == want))
+                # most people in political news whose gender the text does not tell are men: `she`
+                # seldom stands for one of them when a woman is a candidate
+                f["unknown_for_she"] = float(want == "f" and not g)
                 cands[pid] = Candidate([pid], text, tok, f)
         for c in cands.values():
             f = c.features
             c.score = (3.0 * f["last_speaker"] + 2.0 * f["same_paragraph"] + 1.0 * f["subject"]
                        - 0.4 * min(f["sentences_back"], 6) - 1.0 * f["paragraphs_back"] - 10.0 * f["gender_clash"]
-                       + 2.0 * f["gender_match"])
+                       + 1.0 * f["gender_match"] - 3.0 * f["unknown_for_she"])
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
     def _thing_candidates(self, before: int) -> list[Candidate]:
@@ -461,6 +482,9 @@ class SpeakerResolver:
             if body is not None:
                 return Resolution([body._.entity_id], "nominal",
                                   [Candidate([body._.entity_id], body.text, body.start, {"body_named_before": 1.0}, 1.0)])
+        if "year" in words and "old" in words:  # "the 78-year-old said": a person, as for a pronoun
+            cands = self._person_candidates("person", s)
+            return Resolution(cands[0].ids if cands else [], "nominal", cands)
         if doc[s].lower_ in ("a", "an", "another", "one", "some", "several", "many", "two", "three"):
             return Resolution([], "nominal")  # an indefinite phrase brings in someone new: no antecedent
         if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
@@ -567,9 +591,10 @@ class SpeakerResolver:
         if len(words) == 1 and doc[s:e].text.strip() in FIRST_PERSON_FORMS:
             res = self._first_person(s)
         elif len(words) == 1 and words[0] in PERSON_PRONOUNS:
-            cands = self._person_candidates(words[0], s)
+            cands = self._person_candidates(words[0], s, st.content)
             res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
-            if len(cands) == 1 and _gender(words[0]):  # only an unambiguous choice teaches a gender
+            # only a clear choice teaches a gender (one candidate, or a margin of two points)
+            if cands and _gender(words[0]) and (len(cands) == 1 or cands[0].score - cands[1].score >= 2.0):
                 self.gender.setdefault(cands[0].ids[0], _gender(words[0]))
         elif len(words) == 1 and words[0] in THING_PRONOUNS:
             cands = self._thing_candidates(s)

@@ -142,6 +142,8 @@ def subject_of(verb: Token) -> Token | None:
                         return g
         # coordinated verbs share a subject ("urged ... and called for ..."), and so do
         # participles ("issued a statement, saying ...") and infinitives ("offered to meet")
+        if seen == 0 and tok.dep_ in ("advcl", "acl") and tok.tag_ == "VBN":
+            break  # "Asked about the report, Lin said ...": the subject is the one asked, not the asker
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
             if tok.head is tok:
                 break
@@ -194,13 +196,19 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
              and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS") and ent.start > head.i - 1]
     if names and head.i < names[0].start <= head.i + 2:
         return names[0].start, names[0].end
+    # "A spokesman for the embassy, Liu Pengyu, said": the name in apposition
+    for c in head.rights:
+        if c.dep_ == "appos":
+            named = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start <= c.i < ent.end]
+            if named:
+                return named[0].start, named[0].end
     # cut relative clauses, appositions and trailing punctuation
     for c in head.rights:
         if c.dep_ in ("relcl", "appos", "acl", "punct", "advcl") or c.text == ",":
             e = min(e, c.left_edge.i)
             break
     for c in head.lefts:
-        if c.dep_ in ("punct",) and c.i >= s:
+        if c.dep_ in ("punct",) and c.i >= s and c.text not in ("-", "\u2010", "\u2011", "\u2013"):
             s = c.i + 1
     names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
              and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
@@ -517,7 +525,9 @@ def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
 
 def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     lemma = verb.lemma_
-    if lemma not in lex.verbs or lemma == "quote":  # "quoted Kim as saying": handled with its quote
+    if lemma == "quote":
+        return _quoted_as_saying(doc, verb, lex)
+    if lemma not in lex.verbs:
         return None
     subj = subject_of(verb)
     if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
@@ -530,6 +540,10 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "turned a blind eye": only "turned down" is a cue
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
+    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBN" and not any(c.dep_ == "agent" for c in verb.children):
+        return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
+    if lemma in NEGATED_NOT_SAID and any(c.dep_ == "neg" for c in verb.children):
+        return None  # "did not say when", "has not commented": no statement (ANNOTATION.md 17)
     speaker = _speaker_of(doc, verb, subj)
     children = list(verb.children)
     content: tuple[int, int] | None = None
@@ -633,15 +647,28 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None
     content = _cut_free_relative(doc, *_cut_participle(doc, *content))
     s, e = _trim(doc, *content)
-    if e - s < 2:
-        return None
+    single = e - s == 1 and doc[s].pos_ in ("NOUN", "PROPN") and lemma in lex.obj | lex.to
+    if e - s < 2 and not single:
+        return None  # "called for restraint", "denied involvement": one noun is enough for an object cue
     e = _through_quote(doc, e)
+    e = _close_quote(doc, s, e)
     cue = _cue_phrase(doc, verb, lex)
     if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ == "what"):  # "what X said was Y" -> "was Y"
         s = cue[1]
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _close_quote(doc: Doc, s: int, e: int) -> int:
+    """`rejected the claims as "groundless".`: a content that opens a quote mark ends after it closes."""
+    marks = [t for t in doc[s:e] if t.text in ("\u201c", "\u201d", '"')]
+    if not marks or (len(marks) % 2 == 0 and marks[-1].text != "\u201c"):
+        return e
+    for t in doc[e:doc[e - 1].sent.end]:
+        if t.text in CLOSE_QUOTES:
+            return t.i + 1
+    return e
 
 
 def _ancestors_to(tok: Token, top: Token) -> list[Token]:
@@ -684,7 +711,28 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 
 CONTENT_PREPS = {"for", "to", "about"}
+# verbs of saying that, negated, report that nothing was said
+NEGATED_NOT_SAID = {"say", "comment", "mention", "specify", "elaborate", "disclose", "respond", "reply", "tell",
+                    "explain", "detail", "identify", "name"}
 OBJECT_PREPS = {"of", "as", "for", "over"}
+
+
+def _quoted_as_saying(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
+    """`Xinhua quoted Wang Yi as saying that ...` / `Lavrov was quoted by RIA as saying that ...`: the one
+    quoted speaks (cue `quoted`); the clause after `saying` is the content. A quotation next to the
+    cue is handled with the quote."""
+    person = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    saying = next((t for t in verb.subtree if t.lemma_ in ("say", "tell", "add") and t.i > verb.i and t.tag_ == "VBG"), None)
+    if person is None or saying is None:
+        return None
+    comp = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is None or any(t.text in OPEN_QUOTES for t in doc[saying.i + 1:saying.i + 3]):
+        return None
+    s, e = _trim(doc, *_subtree_span(comp))
+    if e - s < 2:
+        return None
+    return Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker_span(doc, person),
+                     kind=_kind(doc, s, e))
 
 
 def _through_quote(doc: Doc, e: int) -> int:
@@ -863,6 +911,14 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
         return "content runs across paragraphs"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
+    if cue_words and cue_words[0].tag_ == "VBN" and cue_words[0].dep_ in ("advcl", "acl") and \
+            not any(c.dep_ == "agent" for c in cue_words[0].children):
+        return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"
+    if any(t.lower_ in ("reportedly", "allegedly") for t in cue_words):
+        return "the journalist's hedge, not a cue"  # "Kim reportedly ordered the test" (ANNOTATION.md 17)
+    if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")
+                                                                     for t in doc[st.cue[0]:st.cue[1]]):
+        return "negated: nothing was said"
     ok = any((t.pos_ != "NOUN" and t.lemma_.lower() in lex.verbs | {"accord"}) or
              (t.pos_ == "NOUN" and t.lemma_.lower() in lex.nouns) or
              (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words

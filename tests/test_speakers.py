@@ -189,3 +189,39 @@ def test_tagger_statements_without_a_plausible_source_or_cue_are_dropped(nlp):
     said = Statement(content=(12, 17), cue=(11, 12), speaker=(9, 11), origin="tagger")
     assert "cue" in tagger_rejection(doc, banned, lex) and tagger_rejection(doc, said, lex) == ""
     assert tagger_rejection(doc, Statement(content=(3, 8), cue=(2, 3), origin="tagger"), lex) == "no source"
+
+
+# second review: classes found on invented copy --------------------------------------------------
+
+def test_two_people_of_different_gender_alternating(run):
+    text = ("Foreign Minister Helga Brandt met her counterpart Chen Dawei in Vienna on Tuesday. Brandt said she "
+            "had raised the export controls. Chen said the two sides should deepen trade. She said Europe expected "
+            "more openness. He said his country was not a party to the dispute.")
+    found = run(text)
+    assert by_content(found, "expected more openness")["ids"] == ["person:helga-brandt"]
+    assert by_content(found, "not a party")["ids"] == ["person:chen-dawei"]
+
+
+def test_a_person_named_in_the_quote_is_not_its_speaker(run):
+    text = ("Analyst Park Ji-hoon of the Sejong Institute studied the launch. \"What Kim Jong Un wants is "
+            "leverage,\" he said.")
+    s = by_content(run(text), "wants is leverage")
+    assert s["ids"] == ["person:park-ji-hoon"], s["why"]
+
+
+def test_a_possessor_is_not_the_speaker(run):
+    s = by_content(run("Prime Minister Lars Holm's office said the trip had been postponed."), "postponed")
+    assert "person:lars-holm" not in s["ids"], s["why"]
+
+
+def test_mixed_groups_and_several_demonyms(run):
+    s = by_content(run("The United States and the European Union said they would coordinate sanctions."), "coordinate")
+    assert set(s["ids"]) == {"state:USA", "org:european-union"}
+    s = by_content(run("The Japanese and South Korean defence ministers said they would meet in May."), "meet in May")
+    assert set(s["ids"]) == {"state:JPN", "state:KOR"}
+
+
+def test_an_age_as_speaker_is_the_person_before(run):
+    text = "Former premier Ivo Marek addressed supporters in Brno. The 71-year-old said the vote had been rigged."
+    s = by_content(run(text), "rigged")
+    assert s["ids"] == ["person:ivo-marek"], s["why"]

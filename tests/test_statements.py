@@ -217,3 +217,23 @@ def test_stances_stated_with_an_adjective(statements):
     assert s["content"] == "about the arrests" and s["ids"] and s["ids"][0].startswith("org:")
     assert not [x for x in statements("The minister was not concerned about the polls.") if "concerned" in x["cue"]]
     assert not [x for x in statements("Many farmers were worried about the drought.") if "worried" in x["cue"]]
+
+
+def test_quoted_as_saying_gives_the_quoted_speaker(statements):
+    s = one(statements("The Tanjug news agency quoted Defence Minister Milan Petrovic as saying that the army "
+                       "would stay on alert."), "quoted")
+    assert s["speaker"] == "Milan Petrovic" and s["content"] == "that the army would stay on alert"
+
+
+def test_questions_negated_sayings_and_hedges_are_no_statements(statements):
+    found = statements("Asked about the report, spokesperson Ana Costa said Lisbon had not been consulted.")
+    assert [s["cue"] for s in found if s["speaker"]] == ["said"]
+    assert not statements("The ministry did not say when the envoy would arrive.")
+
+
+def test_a_name_in_apposition_one_word_objects_and_closed_quotes(statements):
+    s = one(statements("A spokesman for the embassy, Tomas Varga, said the claims were baseless."), "said")
+    assert s["speaker"] == "Tomas Varga"
+    assert one(statements("The secretary-general called for restraint."), "called for")["content"] == "restraint"
+    s = one(statements('The ministry rejected the claims as "groundless".'), "rejected")
+    assert s["content"] == 'the claims as "groundless"'
