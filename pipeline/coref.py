@@ -76,6 +76,8 @@ GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed
                "command": {"military", ""}, "army": {"military", ""}, "military": {"military", ""},
                "force": {"military", "armed_group", ""}, "embassy": {"government", ""}, "regulator": {"government", ""},
                "body": {"government", "international", "ngo", ""}}
+# `the spokeswoman` is the person introduced with that title, if the text named one; else her body
+SPOKES_NOUNS = {"spokesman", "spokeswoman", "spokesperson"}
 GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
                     "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
 
@@ -261,6 +263,13 @@ class SpeakerResolver:
         if states:
             return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
         if unheld:
+            # "the spokesperson" after "a spokesperson for the National Security Council": the same
+            # speaker as before, if there is one, else the office's state
+            if doc[s].lower_ in ("the", "this") and len(ents) == 1:
+                again = self._nominal(s, e)
+                if again.ids:
+                    again.office = office
+                    return again
             return Resolution([f"state:{unheld[0]._.state}"], "state", office=office)
         # "officials in Seoul": a government noun placed in a capital stands for its state, unless the
         # phrase says they are foreign there ("Western diplomats in Beijing", "EU officials in Kyiv")
@@ -293,7 +302,7 @@ class SpeakerResolver:
         the text introduced with that title (and, when the phrase names a body or state, with it)."""
         doc = self.doc
         head = _head(doc, s, e)
-        if head is None or head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in POST_NOUNS:
+        if head is None or head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in POST_NOUNS | SPOKES_NOUNS:
             return None
         if any(t.lower_ in ("a", "an", "one", "another", "some", "former") for t in doc[s:e]):
             return None  # "a senior official", "a former minister": not the one post-holder
@@ -306,7 +315,8 @@ class SpeakerResolver:
         for tok, pid, words, ids in self.titles:
             if tok >= s or pid in found:
                 continue
-            if (lemma in words and (not tied or tied & ids)) or (tied and tied <= ids and words & POST_NOUNS):
+            if (lemma in words and (not tied or tied & ids)) or \
+                    (lemma in POST_NOUNS and tied and tied <= ids and words & POST_NOUNS):
                 found[pid] = Candidate([pid], doc[tok].text, tok, {"title": float(lemma in words),
                                                                      "same_body": float(bool(tied & ids))})
         if len(found) == 1:

@@ -621,6 +621,11 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 a, b = _subtree_span(preps[0])
                 by = next((t.i for t in doc[a:b] if t.lower_ == "by" and speaker is not None and t.i < speaker[0]), b)
                 content = (a, by)  # "as illegitimate by X": the agent is the speaker, not the content
+            elif passive and obj is None:
+                # "the strikes were condemned by Egypt": what was condemned is the passive subject
+                patient = next((c for c in children if c.dep_ == "nsubjpass"), None)
+                if patient is not None and patient.pos_ in ("NOUN", "PROPN"):
+                    content = _subtree_span(patient)
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":

@@ -225,3 +225,13 @@ def test_an_age_as_speaker_is_the_person_before(run):
     text = "Former premier Ivo Marek addressed supporters in Brno. The 71-year-old said the vote had been rigged."
     s = by_content(run(text), "rigged")
     assert s["ids"] == ["person:ivo-marek"], s["why"]
+
+
+def test_the_spokeswoman_is_the_one_introduced_with_that_title_else_the_earlier_speaker(run):
+    text = ("Foreign Ministry spokeswoman Elena Sokolova accused Chisinau of sabotage. "
+            "The spokeswoman said Moscow would respond.")
+    assert by_content(run(text), "would respond")["ids"] == ["person:elena-sokolova"]
+    text = ("A spokesperson for the National Security Council said the plan was defensive. "
+            "However, the spokesperson expressed concern over the tests.")
+    s = by_content(run(text), "concern over the tests")
+    assert s["ids"] and s["ids"][0].startswith("org:national-security-council"), s["why"]

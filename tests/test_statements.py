@@ -237,3 +237,8 @@ def test_a_name_in_apposition_one_word_objects_and_closed_quotes(statements):
     assert one(statements("The secretary-general called for restraint."), "called for")["content"] == "restraint"
     s = one(statements('The ministry rejected the claims as "groundless".'), "rejected")
     assert s["content"] == 'the claims as "groundless"'
+
+
+def test_a_passive_object_cue_says_its_subject(statements):
+    s = one(statements("The raid on the camp was condemned by Jordan on Sunday."), "condemned")
+    assert s["speaker"] == "Jordan" and s["content"] == "The raid on the camp"
