@@ -962,6 +962,9 @@ def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
             root = doc[a:b].root
             if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
                 a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
+            names = [e for e in doc.ents if a <= e.start and e.end <= b and e.label_ in ("PERSON", "ORG", "STATE")]
+            if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
+                a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
             speaker = (a, b)
         st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
         by_cue[key] = st
