@@ -102,8 +102,9 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Drop spaces and punctuation at the edges, but keep closing quote marks and a final full stop inside quotes."""
     while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in OPEN_QUOTES + "\u2018'")):
         s += 1
-    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in CLOSE_QUOTES + "\u2019'")):
-        e -= 1
+    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in CLOSE_QUOTES + "\u2019'")
+                     or (doc[e - 1].pos_ == "CCONJ" and e - s > 1)):
+        e -= 1  # also a conjunction left dangling by a cut ("... to negotiations but")
     return s, e
 
 
