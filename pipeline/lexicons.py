@@ -52,7 +52,7 @@ class OrgEntry:
     name: str
     aliases: tuple[str, ...]
     state: str  # ISO3 or ""
-    kind: str  # international | ngo | armed_group | party | government | seat | military | agency | news
+    kind: str  # international | ngo | armed_group | party | government | seat | military | agency | news | company
     # (seat: a seat of government named for the government, from the seats of states.csv)
 
     @property

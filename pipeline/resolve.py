@@ -427,6 +427,9 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tupl
             if nxt is not None and nxt.label_ in ("STATE", "ORG"):
                 j = nxt.end
         nxt = by_tok.get(j)
+        if nxt is not None and nxt.label_ == "OFFICE" and nxt.text in _person_titles():
+            # "Foreign Minister Prince Faisal bin Farhan": a royal title between the post and its holder
+            nxt = by_tok.get(nxt.end)
         if nxt is not None and nxt.label_ == "PERSON":
             pairs.append((ent, nxt))
             continue
@@ -498,6 +501,11 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     if before:
         return max(before)[1]
     return f"person:{doc_id}-{token}"  # ambiguous and unresolved: kept apart from other documents
+
+
+def _person_titles() -> frozenset[str]:
+    """Royal and religious titles before a name (``offices.toml``, `person_titles`)."""
+    return frozenset(lexicons.offices().get("person_titles", []))
 
 
 def _state_body_heads() -> frozenset[str]:

@@ -302,3 +302,81 @@ def test_a_title_in_the_plural_before_its_holders_names_is_an_office(nlp):
     assert ("Presidents", "OFFICE") in ents(doc)
     doc = nlp("Foreign ministers of the G7 met in Italy, and the defense chiefs of Japan and Australia met too.")
     assert "OFFICE" not in [e.label_ for e in doc.ents], ents(doc)
+
+
+# -- a surname alone that the model reads as an organisation --------------------
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Guterres called for restraint after the shelling.", "Guterres"),
+    ("Lavrov was quoted by RIA Novosti as saying that Moscow would respond.", "Lavrov"),
+    ("Blinken and Wang said the talks had been constructive.", "Wang"),
+    ("Peskov told reporters that no date had been set.", "Peskov"),
+    ("Tass quoted Zakharova as saying the visit was a provocation.", "Zakharova"),
+    ("Borrell said he would travel to the region next week.", "Borrell"),
+])
+def test_a_surname_alone_speaking_is_a_person(nlp, sentence, name):
+    doc = nlp(sentence)
+    assert labelled(doc, name) == ["PERSON"], ents(doc)
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Hamas said it would study the ceasefire proposal.", "Hamas"),
+    ("Gazprom said exports to Europe fell in March.", "Gazprom"),
+    ("Reuters said the talks had stalled.", "Reuters"),
+    ("NATO said it was ready to defend every ally.", "NATO"),
+    ("The Pentagon said it had no comment on the report.", "Pentagon"),
+    ("The Pentagon declined to comment. Pentagon said the report was wrong.", "Pentagon"),
+])
+def test_one_word_organisations_speaking_stay_organisations(nlp, sentence, name):
+    doc = nlp(sentence)
+    assert set(labelled(doc, name)) == {"ORG"}, ents(doc)
+
+
+# -- royal and religious titles before a name ----------------------------------
+
+@pytest.mark.parametrize("sentence,title,name", [
+    ("Jordan's Queen Rania visited the refugee camp on Sunday.", "Queen", "Rania"),
+    ("Saudi Foreign Minister Prince Faisal bin Farhan said the kingdom backs the talks.", "Prince", "Faisal bin Farhan"),
+    ("King Charles met the prime minister at the palace.", "King", "Charles"),
+    ("Crown Prince Mohammed bin Salman hosted the summit in Riyadh.", "Crown Prince", "Mohammed bin Salman"),
+    ("Qatar's Sheikh Tamim spoke by phone with the French president.", "Sheikh", "Tamim"),
+    ("Emir Tamim received the envoy in Doha.", "Emir", "Tamim"),
+    ("Supreme Leader Ayatollah Ali Khamenei warned of a harsh response.", "Ayatollah", "Ali Khamenei"),
+    ("Pope Leo called for a ceasefire in his Sunday address.", "Pope", "Leo"),
+])
+def test_a_royal_or_religious_title_is_an_office_and_the_name_a_person_without_it(nlp, sentence, title, name):
+    doc = nlp(sentence)
+    got = ents(doc)
+    assert (title, "OFFICE") in got and (name, "PERSON") in got, got
+    assert not any(e.label_ == "PERSON" and e[0].text in ("King", "Queen", "Prince", "Crown", "Sheikh", "Emir", "Ayatollah", "Pope")
+                   for e in doc.ents), got
+
+
+def test_a_title_word_elsewhere_in_a_name_stays_in_it(nlp):
+    doc = nlp("The author Stephen King said the novel was finished. Jordan Peterson spoke later.")
+    got = ents(doc)
+    assert ("Stephen King", "PERSON") in got, got
+    assert ("Jordan", "STATE") not in got, got
+
+
+# -- armed services after their state ------------------------------------------
+
+@pytest.mark.parametrize("sentence,service", [
+    ("Ukraine's air force said it shot down 40 drones overnight.", "air force"),
+    ("Russia's navy said two of its ships were damaged.", "navy"),
+    ("The Chinese coast guard said it expelled the vessel from the area.", "coast guard"),
+    ("The Ukrainian air force said it downed a cruise missile.", "air force"),
+])
+def test_a_lower_case_armed_service_after_its_state_is_an_organisation(nlp, sentence, service):
+    doc = nlp(sentence)
+    assert labelled(doc, service) == ["ORG"], ents(doc)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The army, navy and air force were dispatched to the border.",
+    "He said the air force needs more jets and the navy more ships.",
+    "India's army reported shelling along the line of control.",
+])
+def test_a_generic_or_bare_armed_service_is_no_organisation(nlp, sentence):
+    doc = nlp(sentence)
+    assert not any(e.label_ == "ORG" and e[-1].lower_ in ("army", "navy", "force") for e in doc.ents), ents(doc)

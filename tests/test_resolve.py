@@ -241,3 +241,31 @@ def test_missions_of_one_state_in_two_cities_are_two_bodies(nlp):
     manila, singapore, the_embassy, russia = orgs
     assert manila != singapore and the_embassy == singapore  # "the embassy": the one named last
     assert "chn" in manila and "chn" in singapore and "rus" in russia and russia not in (manila, singapore)
+
+
+def test_a_surname_alone_speaking_takes_a_person_id(nlp):
+    got = dict(ids(nlp, "Guterres called for restraint. Blinken and Wang said the talks went well."))
+    assert got["Guterres"] == "person:guterres" and got["Wang"] == "person:wang"
+    assert dict(ids(nlp, "Gazprom said exports fell."))["Gazprom"] == "org:gazprom"
+
+
+def test_a_royal_title_stays_out_of_the_person_id(nlp):
+    got = dict(ids(nlp, "Saudi Foreign Minister Prince Faisal bin Farhan met Jordan's Queen Rania in Amman."))
+    assert got["Faisal bin Farhan"] == "person:faisal-bin-farhan"
+    assert got["Rania"] == "person:rania" and got["Jordan"] == "state:JOR"
+    assert got["Prince"].startswith("office:") and got["Prince"].endswith("prince")
+    got = dict(ids(nlp, "Crown Prince Mohammed bin Salman hosted the talks."))
+    assert got["Mohammed bin Salman"] == "person:mohammed-bin-salman" and got["Crown Prince"] == "office:crown-prince"
+
+
+def test_a_post_and_a_royal_title_before_one_name_both_hold_it(nlp):
+    from pipeline.resolve import office_holders
+    doc = nlp("Saudi Foreign Minister Prince Faisal bin Farhan said the kingdom backs the talks.")
+    pairs = {(o.text, p.text) for o, p in office_holders(doc)}
+    assert ("Foreign Minister", "Faisal bin Farhan") in pairs and ("Prince", "Faisal bin Farhan") in pairs
+
+
+def test_an_armed_service_is_qualified_by_its_state(nlp):
+    got = dict(ids(nlp, "Ukraine's air force said it shot down 40 drones, and Russia's navy denied losses."))
+    assert got["air force"] == "org:air-force-ukr" and got["navy"] == "org:navy-rus"
+    assert dict(ids(nlp, "The Chinese coast guard said it expelled the vessel."))["coast guard"] == "org:coast-guard-chn"

@@ -64,6 +64,15 @@ class EntityMerger:
         self.org_aliases = frozenset(a for entry in lexicons.orgs() for a in entry.aliases)
         self.locative = frozenset(names.get("locative_preps", []))
         self.features = frozenset(names.get("region_features", []))
+        # royal and religious titles before a name (offices.toml): OFFICE, the name PERSON
+        self.titles = sorted({tuple(t.split()) for t in lexicons.offices().get("person_titles", [])}, key=len, reverse=True)
+        self.title_words = frozenset(w for t in self.titles for w in t)
+        # a state's short name left out of the state lexicon as ambiguous (`Jordan`): STATE only
+        # as the possessor of a royal title (`Jordan's Queen Rania`)
+        self.ambiguous_states = {n: iso for iso, n in lexicons.states().names.items() if n not in self.states}
+        # a surname alone that the model reads as an organisation (persons.toml)
+        self.speech_verbs = frozenset(persons.get("speech_verbs", []))
+        self.org_words = frozenset(w.lower() for w in names.get("org_words", [])) | frozenset(lexicons.org_grammar()["heads"])
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -118,6 +127,7 @@ class EntityMerger:
         chosen = [Span(doc, s, e, label=sp.label_, kb_id=sp.kb_id_)
                   for sp in ours for s, e in [self._trim(doc, sp.start, sp.end)] if e > s]
         taken = {i for sp in chosen for i in range(sp.start, sp.end)}
+        title_ends = {sp.end for sp in chosen if sp.label_ == "OFFICE" and tuple(t.text for t in sp) in self.titles}
         model = []
         for ent in doc.ents:
             if ent.label_ == "ORG":
@@ -164,9 +174,12 @@ class EntityMerger:
                     chosen.append(Span(doc, rs, re_, label=label))
                 elif not whole and label == "ORG" and doc[rs].text in self.features:
                     pass  # "US" + "Gulf Coast": what is left is a region, no organisation
-                elif not whole and all(t.is_title or t.text == "-" or t.is_lower and doc[t.i - 1].text == "-" for t in span) \
-                        and sum(t.is_title for t in span) >= (1 if label == "PERSON" else 2) and all(t.pos_ == "PROPN" or t.text == "-" or t.is_lower for t in span):
-                    chosen.append(Span(doc, rs, re_, label="PERSON" if label in ("PERSON", "STATE") else label))
+                elif not whole and all(t.is_title or t.text == "-" or t.is_lower and (doc[t.i - 1].text == "-" or t.lower_ in self.particles)
+                                       for t in span) and not span[-1].is_lower \
+                        and sum(t.is_title for t in span) >= (1 if label == "PERSON" or rs in title_ends else 2) \
+                        and all(t.pos_ == "PROPN" or t.text == "-" or t.is_lower for t in span):
+                    # a name right after a royal title is a person's (`Queen` + `Rania`, `Prince` + `Faisal bin Farhan`)
+                    chosen.append(Span(doc, rs, re_, label="PERSON" if label in ("PERSON", "STATE") or rs in title_ends else label))
                 taken.update(range(rs, re_))
         chosen = filter_spans(chosen)
         chosen = [sp for sp in chosen if not self._in_document_name(doc, sp) and not self._platform(doc, sp)]
@@ -174,6 +187,7 @@ class EntityMerger:
         # "Kim Il Sung Square": a name followed by a place word names a place, not a person
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
                   and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))]
+        chosen = self._split_titles(doc, chosen)
         # a one-word ORG or STATE guess that is the surname of a person named
         # in the document is that person ("Biden" after "Joe Biden"), or the same
         # word the document names as a person elsewhere ("Castell said ... Castell told")
@@ -182,6 +196,7 @@ class EntityMerger:
         surnames |= {sp.text for sp in chosen if sp.label_ == "PERSON" and len(sp) == 1 and sp[0].is_title}
         chosen = [Span(doc, sp.start, sp.end, label="PERSON") if len(sp) == 1 and sp.label_ == "ORG"
                   and not sp.kb_id_ and sp.text in surnames else sp for sp in chosen]
+        chosen = self._speaking_surnames(doc, chosen)
         doc.ents = sorted(chosen + self._lone_surnames(doc, chosen), key=lambda sp: sp.start)
         return doc
 
@@ -265,3 +280,128 @@ class EntityMerger:
                 continue  # part of another name
             out.append(Span(doc, t.i, t.i + 1, label="PERSON"))
         return out
+
+    def _title_at(self, doc: Doc, i: int) -> int:
+        """Length of the royal or religious title starting at token ``i`` (0: none)."""
+        for title in self.titles:
+            n = len(title)
+            if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) == title:
+                return n
+        return 0
+
+    def _title_before(self, doc: Doc, i: int) -> int:
+        """Start of the royal or religious title that ends right before token ``i`` (-1: none)."""
+        for title in self.titles:
+            s = i - len(title)
+            if s >= 0 and tuple(t.text for t in doc[s:i]) == title:
+                return s
+        return -1
+
+    def _split_titles(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """`Prince Faisal bin Farhan`, `Sheikh Tamim`, `Pope Leo`: the title is an OFFICE span and
+        the name a PERSON span without it (ANNOTATION rule 6), wherever the model put the title;
+        and a state's ambiguous short name owning such a title is that state (`Jordan's Queen Rania`)."""
+        out: list[Span] = []
+        for sp in chosen:
+            n = self._title_at(doc, sp.start) if sp.label_ == "PERSON" else 0
+            if n and sp.end - sp.start > n and doc[sp.start + n].is_title:
+                out.append(Span(doc, sp.start, sp.start + n, label="OFFICE"))
+                out.append(Span(doc, sp.start + n, sp.end, label="PERSON"))
+            else:
+                out.append(sp)
+        taken = {i for sp in out for i in range(sp.start, sp.end)}
+        for sp in list(out):
+            if sp.label_ != "PERSON":
+                continue
+            s = self._title_before(doc, sp.start)
+            if s >= 0 and not any(i in taken for i in range(s, sp.start)) and not (doc[s].is_sent_start and _headline(sp)):
+                out.append(Span(doc, s, sp.start, label="OFFICE"))
+                taken.update(range(s, sp.start))
+        # a title and a name that the model did not read as a person ("Sheikh" + "Tamim" as NORP)
+        i = 0
+        while i < len(doc):
+            n = self._title_at(doc, i)
+            if not n or any(k in taken for k in range(i, i + n)) or (doc[i].is_sent_start and _headline(doc[i:i + n])):
+                i += 1
+                continue
+            j = i + n
+            while j < len(doc) and j not in taken and (doc[j].is_title and doc[j].pos_ == "PROPN"
+                                                       or doc[j].lower_ in self.particles and j + 1 < len(doc) and doc[j + 1].is_title):
+                j += 1
+            name = doc[i + n:j]
+            if j > i + n and name[-1].is_title and not any(t.text in self.place_words or t.lower_ in self.org_words
+                                                          or t.text in self.states or t.text in self.demonyms for t in name):
+                out += [Span(doc, i, i + n, label="OFFICE"), Span(doc, i + n, j, label="PERSON")]
+                taken.update(range(i, j))
+            i = max(j, i + 1)
+        # "Jordan's Queen Rania": the owner of a royal title is a state
+        states = []
+        for sp in out:
+            if sp.label_ != "OFFICE" or tuple(t.text for t in sp) not in self.titles or sp.start < 2 \
+                    or doc[sp.start - 1].text not in ("'s", "’s"):
+                continue
+            for a in (sp.start - 2, sp.start - 3):
+                name = doc[a:sp.start - 1].text if a >= 0 else ""
+                if name in self.ambiguous_states and doc[a].is_title:
+                    states.append(Span(doc, a, sp.start - 1, label="STATE", kb_id=self.ambiguous_states[name]))
+                    break
+        if states:
+            cut = {i for sp in states for i in range(sp.start, sp.end)}
+            out = [sp for sp in out if not any(i in cut for i in range(sp.start, sp.end))] + states
+        return sorted(out, key=lambda sp: sp.start)
+
+    def _speaking_surnames(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """`Guterres called for restraint`, `Lavrov was quoted ... as saying`, `Blinken and Wang said`:
+        a one-word organisation of the model's, with no lexicon entry, that is no acronym and no word
+        naming a kind of body, is the surname of a person where it speaks like one: the subject of a
+        verb of saying or of `quoted`, the one quoted, or joined by `and` to a person; or where a
+        personal pronoun (`he`, `her`) comes after it in its sentence before any `it`/`its`. Never a
+        word the document writes after an article (`the Pentagon`) or followed by `it`/`its`
+        (`Gazprom said it would cut supplies`)."""
+        persons = {i for sp in chosen if sp.label_ == "PERSON" for i in range(sp.start, sp.end)}
+        articled = {t.text for t in doc[1:] if doc[t.i - 1].lower_ in ("the", "a", "an", "this", "that", "its")}
+        out = []
+        for sp in chosen:
+            if sp.label_ == "ORG" and len(sp) == 1 and not sp.kb_id_ and self._speaks_like_a_person(doc, sp[0], persons, articled):
+                sp = Span(doc, sp.start, sp.end, label="PERSON")
+            out.append(sp)
+        return out
+
+    def _speaks_like_a_person(self, doc: Doc, t, persons: set[int], articled: set[str]) -> bool:
+        if not (t.is_title and t.is_alpha and len(t.text) >= 3) or t.is_upper:
+            return False
+        if t.text in self.org_aliases or t.text in self.states or t.text in self.demonyms \
+                or t.text in self.platform_words or t.lower_ in self.org_words or t.text in articled:
+            return False
+        subj = t.head if t.dep_ == "conj" and t.head.dep_ in ("nsubj", "nsubjpass") else t
+        verb = subj.head
+        if subj.dep_ in ("nsubj", "nsubjpass"):  # "X said he ...", "X said it would ..."
+            pronoun = self._next_pronoun(doc, t)
+            if pronoun == "it":
+                return False
+            if pronoun == "person":
+                return True
+        if t.dep_ == "conj" and t.head.i in persons or any(c.dep_ == "conj" and c.i in persons for c in t.children):
+            return True  # "Blinken and Wang"
+        if subj.dep_ == "nsubj" and verb.lemma_ in self.speech_verbs:
+            return True
+        # "Lavrov was quoted ... as saying", "RIA quoted Lavrov as saying"
+        return verb.lemma_ == "quote" and subj.dep_ in ("nsubjpass", "dobj")
+
+    @staticmethod
+    def _next_pronoun(doc: Doc, t) -> str:
+        """The first third-person singular pronoun after ``t`` in its sentence: "person", "it" or "";
+        an `it` that only stands for what follows (`said it was time`, `said it would be wrong`)
+        is no body's."""
+        for u in doc[t.i + 1:t.sent.end]:
+            if u.lower_ in ("he", "she", "his", "her", "him", "hers"):
+                return "person"
+            if u.lower_ == "its":
+                return "it"
+            if u.lower_ == "it":
+                nxt = [v.lower_ for v in doc[u.i + 1:u.i + 3]]
+                if nxt and (nxt[0] in ("is", "was", "'s", "’s", "seems", "seemed", "appears", "appeared", "remains")
+                            or nxt[0] in ("would", "will", "could", "might", "may", "must", "should") and nxt[1:] == ["be"]):
+                    continue
+                return "it"
+        return ""

@@ -5,8 +5,9 @@ non-state armed groups and seats of government named for the government, `the
 Kremlin`, `the White House`) and a grammar of state bodies (``orgs.toml``):
 `Foreign Ministry`, `unification ministry`, `Ministry of Foreign Affairs`,
 `Department of State`; bodies named by a common noun after their state
-(`the Chinese embassy`, `Taiwan's presidential office`); armed services
-written as names (`the US Navy`); and acronyms the text defines (`the
+(`the Chinese embassy`, `Taiwan's presidential office`, `Ukraine's air
+force`, `the Chinese coast guard`); armed services written as names (`the
+US Navy`); and acronyms the text defines (`the
 Freedom Flotilla Coalition (FFC)` makes every `FFC` that body). A leading
 `the` is never part of the span, nor a state or a demonym before a body.
 """
@@ -69,7 +70,7 @@ class OrgRecogniser:
         # a post's office: "Attorney General's Office", "Prime Minister's Office"
         self.grammar.add("POST_OFFICE", [[{"IS_TITLE": True, "OP": "+"}, {"ORTH": {"IN": ["'s", "’s"]}}, {"ORTH": "Office"}]])
         self.after_state = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.after_state.add("AFTER_STATE", [nlp.tokenizer(w) for w in g.get("after_state", [])])
+        self.after_state.add("AFTER_STATE", [nlp.tokenizer(w) for w in g.get("after_state", []) + g.get("services_after_state", [])])
         self.anaphoric = frozenset(g.get("anaphoric_heads", []))
         self.services = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.services.add("SERVICE", [nlp.tokenizer(w) for w in g.get("services", [])])

@@ -156,7 +156,6 @@ class StateRecogniser:
         state, a demonym or a body (`officials of the UN in Geneva`)."""
         if noun.lemma_.lower() not in self.in_nouns:
             return False
-        doc = span.doc
         for child in noun.children:
             if child.i >= span.start:
                 break
