@@ -811,7 +811,8 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
         if e - s < 3:
             continue
         speaker = _speaker_of(doc, verb)
-        out.append(Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker,
+        cue_end = verb.i + 2 if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "public" else verb.i + 1
+        out.append(Statement(content=(s, e), cue=(verb.i, cue_end), speaker=speaker,  # "made public"
                              kind=_kind(doc, s, e), origin="colon"))
     return out
 

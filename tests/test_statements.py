@@ -242,3 +242,10 @@ def test_a_name_in_apposition_one_word_objects_and_closed_quotes(statements):
 def test_a_passive_object_cue_says_its_subject(statements):
     s = one(statements("The raid on the camp was condemned by Jordan on Sunday."), "condemned")
     assert s["speaker"] == "Jordan" and s["content"] == "The raid on the camp"
+
+
+def test_made_public_is_the_cue_of_a_press_statement(statements):
+    found = statements('The party secretary made public the following press statement titled "Stop the drills" on '
+                       'Friday:\n\nThe drills are a grave provocation. They must stop at once.')
+    (s,) = [x for x in found if x["cue"].startswith("made")]
+    assert s["cue"] == "made public" and s["content"].startswith('"Stop the drills"') and s["content"].endswith("at once.")
