@@ -380,3 +380,13 @@ def test_a_lower_case_armed_service_after_its_state_is_an_organisation(nlp, sent
 def test_a_generic_or_bare_armed_service_is_no_organisation(nlp, sentence):
     doc = nlp(sentence)
     assert not any(e.label_ == "ORG" and e[-1].lower_ in ("army", "navy", "force") for e in doc.ents), ents(doc)
+
+
+def test_vessels_and_plural_acronyms_are_no_entities(nlp):
+    doc = nlp("Israeli forces boarded the 'Marisol' ship on Monday. The Marisol was towed to port. "
+              "The tanker Ocean Breeze was seized by Iran's navy. NGOs criticised the raid, and so did Amnesty International.")
+    found = ents(doc)
+    assert not any(t in ("Marisol", "Ocean Breeze", "NGOs") for t, _ in found), found
+    assert ("Amnesty International", "ORG") in found and ("navy", "ORG") in found
+    doc = nlp("A US Navy ship sailed through the strait.")
+    assert ("Navy", "ORG") in ents(doc)

@@ -22,6 +22,8 @@ surname of a person named in full is that person wherever it stands alone
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -64,6 +66,7 @@ class EntityMerger:
         self.org_aliases = frozenset(a for entry in lexicons.orgs() for a in entry.aliases)
         self.locative = frozenset(names.get("locative_preps", []))
         self.features = frozenset(names.get("region_features", []))
+        self.vessel_words = frozenset(names.get("vessels", []))
         # royal and religious titles before a name (offices.toml): OFFICE, the name PERSON
         self.titles = sorted({tuple(t.split()) for t in lexicons.offices().get("person_titles", [])}, key=len, reverse=True)
         self.title_words = frozenset(w for t in self.titles for w in t)
@@ -183,6 +186,7 @@ class EntityMerger:
                 taken.update(range(rs, re_))
         chosen = filter_spans(chosen)
         chosen = [sp for sp in chosen if not self._in_document_name(doc, sp) and not self._platform(doc, sp)]
+        chosen = self._drop_vessels_and_categories(doc, chosen)
         chosen = filter_spans([self._complete_name(doc, sp) if sp.label_ == "PERSON" else sp for sp in chosen])
         # "Kim Il Sung Square": a name followed by a place word names a place, not a person
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
@@ -199,6 +203,45 @@ class EntityMerger:
         chosen = self._speaking_surnames(doc, chosen)
         doc.ents = sorted(chosen + self._lone_surnames(doc, chosen), key=lambda sp: sp.start)
         return doc
+
+    def _drop_vessels_and_categories(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """Not entities (ANNOTATION.md rule 8): a ship or aircraft named like an organisation or a
+        person (`the 'Madleen' ship`, `the vessel Ocean Star`) — and that name anywhere in the
+        document —, and a plural acronym, which names a kind of thing (`NGOs`, `all POGOs`)."""
+        vessels: set[str] = set()
+        opening, closing = ("'", "\u2018", '"', "\u201c"), ("'", "\u2019", '"', "\u201d")
+        for t in doc:
+            if t.lower_ not in self.vessel_words or t.pos_ != "NOUN":
+                continue
+            # "the 'Madleen' ship": a quoted name right before the word
+            j = t.i - 1
+            if j >= 2 and doc[j].text in closing:
+                k = j - 1
+                while k > 0 and doc[k].pos_ == "PROPN" and doc[k - 1].text not in opening:
+                    k -= 1
+                if doc[k].pos_ == "PROPN" and k > 0 and doc[k - 1].text in opening:
+                    vessels.add(doc[k:j].text)
+            # "the tanker Ocean Breeze": a name right after the word
+            k = t.i + 1
+            while k < len(doc) and doc[k].text in opening:
+                k += 1
+            m = k
+            while m < len(doc) and doc[m].pos_ == "PROPN":
+                m += 1
+            if m > k:
+                vessels.add(doc[k:m].text)
+        # "POGOs", "NGOs": a plural acronym names a kind of thing; so do its singular and its expansion
+        # in that document ("the POGO sector", "Philippine Offshore Gaming Operators")
+        kinds = {t.text[:-1] for t in doc if re.fullmatch(r"[A-Z]{2,}s", t.text)}
+        out = []
+        for sp in chosen:
+            if sp.text in vessels and sp.label_ in ("ORG", "PERSON") and not sp.kb_id_:
+                continue
+            initials = "".join(t.text[0] for t in sp if t.is_title)
+            if sp.label_ == "ORG" and not sp.kb_id_ and (sp.text.rstrip("s") in kinds or (len(sp) > 1 and initials in kinds)):
+                continue
+            out.append(sp)
+        return out
 
     def _in_document_name(self, doc: Doc, sp: Span) -> bool:
         """`UN Charter`, `INF Treaty`, `US-DPRK Agreed Framework`: the document's name, no mention.
