@@ -59,10 +59,18 @@ PAIR_NOUNS = {"country", "nation", "side", "state", "government", "neighbour", "
 POST_NOUNS = {"chief", "head", "leader", "president", "minister", "premier", "chancellor", "secretary",
               "commissioner", "director", "chairman", "chairwoman", "chair", "governor", "mayor", "king", "queen",
               "envoy", "ambassador", "general", "commander", "prosecutor", "speaker", "lawmaker", "senator"}
+# nouns for a single person who may speak unnamed (`a doctor`, `the official`)
+# (not posts such as `diplomat` or `spokesman`, which the text often names elsewhere)
+PERSON_NOUNS = {"doctor", "resident", "witness", "nurse", "teacher", "soldier", "source", "analyst", "expert",
+                "activist", "lawyer", "survivor", "worker", "farmer", "student", "journalist", "reporter", "man",
+                "woman", "mother", "father", "relative", "neighbour", "neighbor", "fighter", "volunteer", "engineer",
+                "researcher", "professor", "economist", "villager", "shopkeeper", "driver", "refugee"}
 # `officials in Seoul` is South Korea's government; `diplomats in Beijing` are not China's
 CAPITAL_NOUNS = {"official", "authority", "government", "administration", "officer", "source"}
 FOREIGN_WORDS = {"western", "foreign", "other", "international", "visiting", "european", "arab", "african", "asian",
                  "overseas", "exiled", "opposition"}
+PERSON_PAIR_NOUNS = {"leader", "minister", "president", "premier", "diplomat", "envoy", "chief", "official", "man",
+                     "woman", "counterpart"}
 # the kinds of body (orgs.csv) a group noun can stand for: `the group` is no ministry
 GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed_group", "party", "ngo", ""},
                "militia": {"armed_group", ""}, "rebel": {"armed_group", ""}, "faction": {"armed_group", "party", ""},
@@ -210,7 +218,9 @@ class SpeakerResolver:
             if len(people) != 1:
                 continue
             (pid, ent), = people.items()
-            after = {t.lower_ for t in doc[ent.end:sent.end]}
+            verbs = cue_lexicon().verbs
+            after = {t.lower_ for t in doc[ent.end:sent.end]
+                     if not (t.dep_ == "nsubj" and t.head.lemma_ in verbs)}  # "..., she said": another speaker
             m, f = bool(after & {"he", "him", "his", "himself"}), bool(after & {"she", "her", "hers", "herself"})
             if m != f:
                 self.gender.setdefault(pid, "m" if m else "f")
@@ -362,6 +372,18 @@ class SpeakerResolver:
                 # seldom stands for one of them when a woman is a candidate
                 f["unknown_for_she"] = float(want == "f" and not g)
                 cands[pid] = Candidate([pid], text, tok, f)
+        # "A doctor at the hospital told the BBC ... '...,' she said": an unnamed person who spoke last in
+        # this paragraph is a candidate too (resolved to nobody, or to the body it was tied to)
+        for (_, (ss, se), ids) in reversed(self.resolved):
+            if ss >= before:
+                continue
+            head = _head(doc, ss, se)
+            if self.paragraph(ss) == para and head is not None and head.pos_ == "NOUN" and head.tag_ == "NN" \
+                    and head.lemma_.lower() in PERSON_NOUNS and not any(i.startswith("person:") for i in ids):
+                f = {"last_speaker": 1.0, "same_paragraph": 1.0, "subject": 1.0, "sentences_back": 0.0,
+                     "paragraphs_back": 0.0, "gender_clash": 0.0, "gender_match": 0.0, "unknown_for_she": 0.0}
+                cands["unnamed:" + str(ss)] = Candidate(list(ids), doc[ss:se].text, ss, f)
+            break
         for c in cands.values():
             f = c.features
             c.score = (3.0 * f["last_speaker"] + 2.0 * f["same_paragraph"] + 1.0 * f["subject"]
@@ -458,6 +480,16 @@ class SpeakerResolver:
                 if other is not None and other._.entity_id != ent._.entity_id:
                     between = any(t.lower_ == "between" for t in [head.head, head.head.head])
                     pairs.append(([other._.entity_id, ent._.entity_id], between, para - self.paragraph(ent.start) <= 1))
+        if labels == ("PERSON",) and not any(n for _, _, n in pairs):
+            # "Merz met Macron in Paris. Both leaders said ...": the two people of the last sentence naming two
+            for sent in reversed(list(doc[:before].sents)):
+                if para - self.paragraph(sent.start) > 1:
+                    break
+                ids = list(dict.fromkeys(e._.entity_id for e in ents if sent.start <= e.start < sent.end))
+                if len(ids) == 2:
+                    return ids
+                if len(ids) > 2:
+                    break
         near = [(p, b) for p, b, n in pairs if n]
         between = [p for p, b in near if b]
         if between:
@@ -505,6 +537,10 @@ class SpeakerResolver:
             if body is not None:
                 return Resolution([body._.entity_id], "nominal",
                                   [Candidate([body._.entity_id], body.text, body.start, {"members_of": 1.0}, 1.0)])
+        if head in PERSON_PAIR_NOUNS and (words & {"two", "both"}):
+            pair = self._last_pair(s, ("PERSON",))
+            if pair:
+                return Resolution(pair, "nominal", [Candidate(pair, "", s, {"persons_named_together": 1.0}, 1.0)])
         if head in PAIR_NOUNS and (words & {"two", "both"}):
             pair = self._last_pair(s, ("STATE",) if head in ("country", "nation", "state") else ("STATE", "ORG"))
             if pair:
@@ -604,7 +640,7 @@ class SpeakerResolver:
             cands = self._person_candidates(words[0], s, st.content)
             res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
             # only a clear choice teaches a gender (one candidate, or a margin of two points)
-            if cands and _gender(words[0]) and (len(cands) == 1 or cands[0].score - cands[1].score >= 2.0):
+            if cands and cands[0].ids and _gender(words[0]) and (len(cands) == 1 or cands[0].score - cands[1].score >= 2.0):
                 self.gender.setdefault(cands[0].ids[0], _gender(words[0]))
         elif len(words) == 1 and words[0] in THING_PRONOUNS:
             cands = self._thing_candidates(s)

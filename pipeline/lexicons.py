@@ -117,3 +117,12 @@ def fingerprint() -> str:
     for name in ("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml", "names.toml"):
         h.update(_data(name).read_bytes())
     return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def domestic_outlets() -> frozenset[str]:
+    """Outlets whose home state is the state a story's unqualified bodies belong to (`Yonhap`, `KCNA`,
+    `Xinhua`); international wires and broadcasters (`AP`, `AFP`, `Reuters`, `BBC`) are not
+    (news_agencies.csv, column `scope`)."""
+    return frozenset(r["name"] for r in _csv("news_agencies.csv") if r.get("scope", "domestic") == "domestic")
+

@@ -129,8 +129,8 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     """Mentions of one parsed document in raw offsets, credits included."""
     credit_state = ""
     orgs = lexicons.org_index()
-    if clean.credit in orgs:
-        credit_state = orgs[clean.credit].state
+    if clean.credit in orgs and clean.credit in lexicons.domestic_outlets():
+        credit_state = orgs[clean.credit].state  # not an international wire's home state (AP, AFP)
     found: list[tuple[int, int, Mention]] = []
     doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}

@@ -54,6 +54,9 @@ class CueLexicon:
     nouns: frozenset[str]
     press_verbs: frozenset[str]
     press_nouns: frozenset[str]
+    body_end_openers: tuple[str, ...]
+    body_end_phrases: tuple[str, ...]
+    headline_genres: frozenset[str]
     cognition: frozenset[str]
     source_nouns: frozenset[str]
     targets: dict[str, frozenset[str]]  # actor_nouns, own_state_nouns, possessives (coref.targets)
@@ -76,6 +79,8 @@ def cue_lexicon() -> CueLexicon:
         particles=frozenset(v["particles"]), nouns=frozenset(cfg["nouns"]["clause"]),
         press_verbs=frozenset(cfg["press"]["verbs"]),
         press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
+        body_end_openers=tuple(cfg["press"]["body_end_openers"]), body_end_phrases=tuple(cfg["press"]["body_end_phrases"]),
+        headline_genres=frozenset(cfg["press"]["headline_genres"]),
         cognition=frozenset(v["cognition"]),
         source_nouns=frozenset(cfg["phrases"]["source_nouns"]),
         targets={k: frozenset(v) for k, v in cfg["targets"].items()},
@@ -150,9 +155,14 @@ def subject_of(verb: Token) -> Token | None:
                 break
             # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
             # inside the content belongs with the reporting verb
-            if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.lemma_ in cue_lexicon().verbs \
-                    and tok.head.lemma_ not in cue_lexicon().verbs:
-                tok = tok.head.head
+            verbs = cue_lexicon().verbs
+            if tok.dep_ == "conj" and tok.lemma_ in verbs and tok.head.lemma_ not in verbs \
+                    and tok.head.dep_ in ("ccomp", "pcomp", "pobj", "xcomp", "dobj", "acomp", "attr"):
+                # ... also "accused X of sabotaging Y and said Z": up to the cue verb whose content holds it
+                up = tok.head
+                while up.head is not up and up.lemma_ not in verbs and up.dep_ in ("ccomp", "pcomp", "pobj", "prep", "xcomp", "dobj", "acomp", "attr"):
+                    up = up.head
+                tok = up if up.lemma_ in verbs else tok.head.head
             else:
                 tok = tok.head
             seen += 1
@@ -416,7 +426,7 @@ def speaker_colon(doc: Doc) -> list[Statement]:
         transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha) and n_caps >= 2
         if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
             continue  # a dateline ("ISTANBUL: ..."), not a speaker
-        headline = n == 0  # the first line of the text
+        headline = n == 0 and doc[i:j].text.lower() not in cue_lexicon().headline_genres  # not "Analysis: ..."
         if not (transcript or headline):
             continue
         end = j + 1
@@ -659,7 +669,8 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     e = _through_quote(doc, e)
     e = _close_quote(doc, s, e)
     cue = _cue_phrase(doc, verb, lex)
-    if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ == "what"):  # "what X said was Y" -> "was Y"
+    if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ in ("what", "that", "which")):
+        # "what X said was Y", "a boat that Washington said was carrying drugs" -> "was ..."
         s = cue[1]
         if e - s < 2:
             return None
@@ -707,6 +718,10 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
     (`..., with the minister speaking to both sides`)."""
     verbs = cue_lexicon().verbs
     for i in range(s + 2, e - 1):
+        # "... of sabotaging the talks and said the group ...": a cue verb joined by a conjunction
+        if doc[i].pos_ == "CCONJ" and doc[i + 1].pos_ == "VERB" and doc[i + 1].lemma_ in verbs \
+                and doc[i + 1].dep_ == "conj" and doc[i + 1].head.i < i:
+            return s, i
         if doc[i].text != ",":
             continue
         nxt = doc[i + 1]
@@ -785,6 +800,23 @@ def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
 
 # -- verbatim texts after a colon -------------------------------------------------------
 
+def _body_end(doc: Doc, start: int, lex: CueLexicon) -> int:
+    """Where a verbatim text ends: the end of the document, or the first later paragraph that is the
+    reporter's again (`Meanwhile, the ministry said in a separate statement ...`, `..., KCNA reported.`)."""
+    text = doc.text
+    first = text.find("\n\n", doc[start].idx)  # the body's first paragraph always belongs to it
+    while first != -1:
+        para_start = first + 2
+        nxt = text.find("\n\n", para_start)
+        para = text[para_start:nxt if nxt != -1 else len(text)].strip().lower()
+        if para and (para.startswith(tuple(o + " " for o in lex.body_end_openers) + tuple(o + "," for o in lex.body_end_openers))
+                     or any(ph in para for ph in lex.body_end_phrases)):
+            sp = doc.char_span(first, first + 1, alignment_mode="expand")
+            return sp.start if sp is not None else len(doc)
+        first = nxt
+    return len(doc)
+
+
 def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
     """`X released the following press statement (titled "T") on DATE: TEXT` -> TEXT to the end."""
     out = []
@@ -803,7 +835,7 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
         title = next((t.i for t in sent if t.text in OPEN_QUOTES and t.i > verb.i), None)
         if title is not None:
             start = title
-        s, e = start, len(doc)
+        s, e = start, _body_end(doc, start, lex)
         while s < e and doc[s].is_space:
             s += 1
         while e > s and doc[e - 1].is_space:
@@ -921,6 +953,9 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if cue_words and cue_words[0].tag_ == "VBN" and cue_words[0].dep_ in ("advcl", "acl") and \
             not any(c.dep_ == "agent" for c in cue_words[0].children):
         return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"
+    if cue_words and any(c.dep_ == "auxpass" for c in cue_words[-1].children) and \
+            any(c.dep_ == "nsubjpass" and st.speaker[0] <= c.i < st.speaker[1] for c in cue_words[-1].children):
+        return "the passive subject is the one acted on, not the speaker"  # "X has been accused of ..."
     if any(t.lower_ in ("reportedly", "allegedly") for t in cue_words):
         return "the journalist's hedge, not a cue"  # "Kim reportedly ordered the test" (ANNOTATION.md 17)
     if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")

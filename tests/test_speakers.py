@@ -235,3 +235,35 @@ def test_the_spokeswoman_is_the_one_introduced_with_that_title_else_the_earlier_
             "However, the spokesperson expressed concern over the tests.")
     s = by_content(run(text), "concern over the tests")
     assert s["ids"] and s["ids"][0].startswith("org:national-security-council"), s["why"]
+
+
+# third review: a corpus of invented articles ------------------------------------------------------
+
+def test_a_speakers_own_she_teaches_no_gender_to_the_person_it_reports_on(nlp):
+    from pipeline.coref import SpeakerResolver
+
+    doc = nlp("Chief Minister Arjun Rao ordered a review on Sunday, spokesperson Meera Iyer said. "
+              "Rao wants the report by Friday, she said. Rao said his office would publish it.")
+    annotate(doc, "t")
+    gender = SpeakerResolver(doc).gender
+    assert gender.get("person:arjun-rao") == "m"  # from "his", not "f" from the spokesperson's "she said"
+
+
+def test_an_unnamed_person_who_spoke_last_is_the_pronoun(run):
+    text = ("General Omar Haddad visited the front on Monday.\n\nA nurse at the city's main hospital told reporters "
+            "that supplies had run out. \"We are treating people on the floor,\" she said.")
+    s = by_content(run(text), "on the floor")
+    assert s["ids"] == [], s["why"]
+
+
+def test_both_leaders_are_the_two_people_who_met(run):
+    text = "Chancellor Anna Vogt met President Paolo Ricci in Rome. Both leaders said they would back Kyiv."
+    s = by_content(run(text), "back Kyiv")
+    assert set(s["ids"]) == {"person:anna-vogt", "person:paolo-ricci"}, s["why"]
+
+
+def test_a_second_cue_verb_joined_by_and_keeps_the_speaker(run):
+    found = run("The movement accused the government of \"deliberately sabotaging\" the talks and said it held "
+                "the army responsible.")
+    accused, said = by_content(found, "sabotaging"), by_content(found, "army responsible")
+    assert "said" not in accused["content"] and said["speaker"] and said["ids"] == accused["ids"]

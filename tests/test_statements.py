@@ -249,3 +249,25 @@ def test_made_public_is_the_cue_of_a_press_statement(statements):
                        'Friday:\n\nThe drills are a grave provocation. They must stop at once.')
     (s,) = [x for x in found if x["cue"].startswith("made")]
     assert s["cue"] == "made public" and s["content"].startswith('"Stop the drills"') and s["content"].endswith("at once.")
+
+
+def test_a_verbatim_body_ends_where_the_reporter_speaks_again(statements):
+    text = ("The spokesperson released the following press statement on Sunday:\n\n"
+            "The drills are a grave provocation.\n\nWe will respond with overwhelming force.\n\n"
+            "Meanwhile, the defence ministry said in a separate statement that the drills would continue.")
+    body = one(statements(text), "released")
+    assert body["content"].endswith("overwhelming force.") and "Meanwhile" not in body["content"]
+
+
+def test_genre_headlines_relative_clauses_and_passive_subjects(statements):
+    found = statements("Analysis: Why Seoul fears a new arms race\n\nSeoul is worried, analysts said.")
+    assert all(s["speaker"] != "Analysis" for s in found)
+    s = one(statements("Officials seized another boat that Washington said was carrying drugs."), "said")
+    assert s["content"] == "was carrying drugs"
+
+
+def test_outlets_whose_home_state_is_the_story_state():
+    from pipeline import lexicons
+
+    domestic = lexicons.domestic_outlets()
+    assert {"Yonhap", "KCNA", "Xinhua", "TASS"} <= domestic and not {"AP", "AFP", "Reuters", "BBC"} & domestic
