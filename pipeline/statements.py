@@ -64,6 +64,9 @@ class CueLexicon:
     not_speakers: frozenset[str] = frozenset()  # head nouns that are data, not speakers ("polls show")
     phrasal_only: frozenset[str] = frozenset()  # verbs that are cues only with their particle ("turn down")
     adjectives: frozenset[str] = frozenset()  # stances: "was concerned about", "critical of"
+    evidence: frozenset[str] = frozenset()  # "suggest", "show": cues only with a speaker that can speak
+    speaker_nouns: frozenset[str] = frozenset()  # common nouns for people and bodies who speak
+    tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
 
     def __post_init__(self) -> None:
@@ -88,6 +91,8 @@ def cue_lexicon() -> CueLexicon:
         not_speakers=frozenset(cfg["tagger"]["not_speakers"]),
         phrasal_only=frozenset(v["phrasal_only"]),
         adjectives=frozenset(cfg["adjectives"]["stance"]),
+        evidence=frozenset(v["evidence"]), speaker_nouns=frozenset(cfg["phrases"]["speaker_nouns"]),
+        tagger_not_cues=frozenset(cfg["tagger"]["not_cues"]),
     )
 
 
@@ -551,6 +556,10 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "turned a blind eye": only "turned down" is a cue
     if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
         return None
+    if lemma in lex.cognition and any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return None  # "Seoul should realize that ...": a demand on someone's thoughts, not a stated view
+    if lemma in lex.evidence and subj is not None and not _can_speak(doc, subj):
+        return None  # "the timing suggested", "satellite images show": no speaker (ANNOTATION.md 17)
     if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBN" and not any(c.dep_ == "agent" for c in verb.children):
         return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
     if lemma in NEGATED_NOT_SAID and any(c.dep_ == "neg" for c in verb.children):
@@ -698,6 +707,15 @@ def _ancestors_to(tok: Token, top: Token) -> list[Token]:
     return out
 
 
+def _can_speak(doc: Doc, tok: Token) -> bool:
+    """A subject that can state something: a name, a pronoun for one, or a person or body noun."""
+    if tok.pos_ == "PRON" or any(e.start <= tok.i < e.end for e in doc.ents):
+        return True
+    if any(e.start >= tok.left_edge.i and e.end <= tok.i + 1 for e in doc.ents) and tok.lemma_.lower() not in cue_lexicon().not_speakers:
+        return True  # "the Chinese military", "the ministry's report"
+    return tok.lemma_.lower() in cue_lexicon().speaker_nouns
+
+
 def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """`... on Saturday in what Netanyahu said was a direct response`: an embedded statement with its own
     speaker ends the clause before it (ANNOTATION.md 15)."""
@@ -725,6 +743,8 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
         if doc[i].text != ",":
             continue
         nxt = doc[i + 1]
+        if nxt.lower_ == "according" and i + 2 < e and doc[i + 2].lower_ == "to":
+            return s, i  # "..., according to local officials": another source's words
         if (nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "conj") and nxt.lemma_ in verbs) or \
                 (nxt.lower_ == "with" and any(t.tag_ == "VBG" and t.lemma_ in verbs for t in nxt.subtree)):
             return s, i
@@ -781,6 +801,17 @@ def _according_to(doc: Doc, tok: Token) -> Statement | None:
         s, e = b, sent.end
     else:
         s, e = sent.start, tok.i
+        # "Hamas said it was studying the offer, as strikes killed 38 people, according to health officials":
+        # when the sentence before holds another speaker's cue, the source vouches for the clause it
+        # attaches to, not for the other speaker's words
+        head = tok.head
+        clause_verbs = cue_lexicon().clause
+        other_cue = any(t.lemma_ in clause_verbs and t.pos_ == "VERB" and any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                        and not (head.left_edge.i <= t.i <= head.i) for t in doc[sent.start:tok.i])
+        if other_cue and head.pos_ in ("VERB", "AUX") and head.i < tok.i:
+            s = head.left_edge.i
+            while s < e and (doc[s].dep_ == "mark" or doc[s].is_punct):
+                s += 1
     s, e = _trim(doc, s, e)
     if e - s < 3:
         return None
@@ -950,6 +981,8 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
         return "content runs across paragraphs"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
+    if any(t.lemma_.lower() in lex.tagger_not_cues for t in cue_words):
+        return "an attempt, plan or question, not a statement"  # "has sought to", "responding to a question"
     if cue_words and cue_words[0].tag_ == "VBN" and cue_words[0].dep_ in ("advcl", "acl") and \
             not any(c.dep_ == "agent" for c in cue_words[0].children):
         return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"

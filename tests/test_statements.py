@@ -271,3 +271,16 @@ def test_outlets_whose_home_state_is_the_story_state():
 
     domestic = lexicons.domestic_outlets()
     assert {"Yonhap", "KCNA", "Xinhua", "TASS"} <= domestic and not {"AP", "AFP", "Reuters", "BBC"} & domestic
+
+
+def test_evidence_verbs_need_a_speaker_and_modal_thoughts_are_no_statements(statements):
+    assert not [s for s in statements("The timing suggested that the capital wanted to send a message.")
+                if s["cue"] == "suggested" and s["speaker"] == "The timing"]
+    assert one(statements("Analysts suggested the test was a warning."), "suggested")["speaker"] == "Analysts"
+    assert not [s for s in statements("Seoul should realize that its policy has failed.") if s["cue"] == "realize"]
+
+
+def test_according_to_after_another_speakers_words(statements):
+    found = statements("The group said it was studying the proposal, according to two officials.")
+    said = one(found, "said")
+    assert said["content"] == "it was studying the proposal"
