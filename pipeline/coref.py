@@ -69,6 +69,10 @@ PERSON_NOUNS = {"doctor", "resident", "witness", "nurse", "teacher", "soldier", 
 CAPITAL_NOUNS = {"official", "authority", "government", "administration", "officer", "source"}
 FOREIGN_WORDS = {"western", "foreign", "other", "international", "visiting", "european", "arab", "african", "asian",
                  "overseas", "exiled", "opposition"}
+GROUP_MODIFIERS = {"rights": "ngo", "aid": "ngo", "humanitarian": "ngo", "charity": "ngo", "advocacy": "ngo",
+                   "watchdog": "ngo", "militant": "armed_group", "rebel": "armed_group", "armed": "armed_group",
+                   "paramilitary": "armed_group", "insurgent": "armed_group", "jihadist": "armed_group",
+                   "terrorist": "armed_group", "opposition": "party", "ruling": "party", "political": "party"}
 PERSON_PAIR_NOUNS = {"leader", "minister", "president", "premier", "diplomat", "envoy", "chief", "official", "man",
                      "woman", "counterpart"}
 # the kinds of body (orgs.csv) a group noun can stand for: `the group` is no ministry
@@ -169,6 +173,15 @@ def _title_tokens(doc: Doc, ent: Span, window: int = 10) -> set[int]:
             out.add(k)
             k += 1
     return out
+
+
+def _group_kind(head: Token) -> str:
+    """The kind of body a modifier asks for: `the rights group` is an NGO, `the militant group` an armed group."""
+    for c in head.lefts:
+        kind = GROUP_MODIFIERS.get(c.lower_)
+        if kind:
+            return kind
+    return ""
 
 
 def _head(doc: Doc, s: int, e: int) -> Token | None:
@@ -427,14 +440,14 @@ class SpeakerResolver:
                                    + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
-    def _body_candidates(self, before: int, noun: str) -> list[Candidate]:
+    def _body_candidates(self, before: int, noun: str, kind: str = "") -> list[Candidate]:
         """`the Iran-backed group`, `the movement`: the bodies named before, in any role (`Houthi rebels`),
         of a kind the noun can stand for (a group is no army or ministry); the same paragraph, the
         subject role and recency count."""
         doc = self.doc
         para = self.paragraph(before)
         kinds = {e.name: e.kind for e in lexicons.orgs()}
-        allowed = GROUP_KINDS.get(noun, {""})
+        allowed = {kind, ""} if kind else GROUP_KINDS.get(noun, {""})
         cands: dict[str, Candidate] = {}
         for ent in doc.ents:
             if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id:
@@ -545,8 +558,13 @@ class SpeakerResolver:
             pair = self._last_pair(s, ("STATE",) if head in ("country", "nation", "state") else ("STATE", "ORG"))
             if pair:
                 return Resolution(pair, "nominal", [Candidate(pair, "", s, {"states_named_together": 1.0}, 1.0)])
+        group = head in GROUP_NOUNS and head_tok.tag_ != "NNS"
+        kind = _group_kind(head_tok)
+        bodies = self._body_candidates(s, head, kind) if group else []
         for tok, lemma, ids, _ in reversed(self.history):
             if tok < s and lemma == head and ids:
+                if kind and bodies and bodies[0].token > tok and bodies[0].ids != list(ids):
+                    break  # "Amnesty International said ... The rights group said": the body of that kind
                 return Resolution(list(ids), "nominal", [Candidate(list(ids), doc[tok].text, tok, {"same_head_speaker": 1.0}, 1.0)])
         for ent in reversed([x for x in doc.ents if x.end <= s and x.label_ == "OFFICE"]):
             if ent.root.lemma_.lower() == head:
@@ -554,10 +572,15 @@ class SpeakerResolver:
                     return Resolution([self.office_holder[ent._.entity_id]], "nominal")
                 if ent._.state:
                     return Resolution([f"state:{ent._.state}"], "nominal")
-        if head in GROUP_NOUNS and head_tok.tag_ != "NNS":
-            cands = self._body_candidates(s, head)
-            if cands:
-                return Resolution(cands[0].ids, "nominal", cands)
+        if bodies:
+            return Resolution(bodies[0].ids, "nominal", bodies)
+        # "her government", "his country": the state of the person the pronoun stands for
+        poss = next((c for c in head_tok.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if poss is not None and head in ("government", "country", "nation", "administration"):
+            cands = self._person_candidates(poss.lower_, s)
+            states = [x._.state for x in doc.ents if cands and x._.entity_id == cands[0].ids[0] and x._.state] if cands and cands[0].ids else []
+            if states:
+                return Resolution([f"state:{states[0]}"], "nominal", cands)
         return Resolution([], "nominal")
 
     def _document(self, s: int, e: int, head: str) -> Resolution:

@@ -267,3 +267,17 @@ def test_a_second_cue_verb_joined_by_and_keeps_the_speaker(run):
                 "the army responsible.")
     accused, said = by_content(found, "sabotaging"), by_content(found, "army responsible")
     assert "said" not in accused["content"] and said["speaker"] and said["ids"] == accused["ids"]
+
+
+def test_a_group_noun_with_a_kind_takes_the_body_of_that_kind(run):
+    text = ("The militia said it had withdrawn from the town, the Rapid Support Forces said in a statement. "
+            "Human Rights Watch said it had documented dozens of killings. The rights group said the attacks "
+            "amounted to war crimes.")
+    s = by_content(run(text), "war crimes")
+    assert s["ids"] == ["org:human-rights-watch"], s["why"]
+
+
+def test_her_government_is_the_state_of_the_woman_named_before(run):
+    text = "Mexican President Claudia Sheinbaum spoke on Monday. Her government opposed the deployment of foreign troops."
+    s = by_content(run(text), "deployment of foreign troops")
+    assert s["ids"] == ["state:MEX"], s["why"]
