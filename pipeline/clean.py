@@ -477,6 +477,10 @@ _DATELINE = re.compile(
     r"(?P<place>%s)(?:,\s*(?P<region>%s))?(?:,\s*(?P<date>[^()\n]{3,30}?))?\s*"
     r"(?:\((?P<credit>[^()\n]{2,60})\))?\s*(?P<dash>%s)\s*(?=\S)" % (_PLACE, _PLACE, _DASH)
 )
+# "MOSCOW, September 19. /TASS/.": place, month and day, the agency between slashes
+_SLASH_DATELINE = re.compile(
+    r"(?P<place>%s)(?:,\s*(?P<date>[^()\n/]{3,30}?))?\.?\s*/(?P<credit>[A-Z][A-Za-z.&' -]{1,40})/\.?\s*(?=\S)" % _PLACE
+)
 _CAPS_DATELINE = re.compile(r"(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,\s*[A-Z][A-Za-z.]*)?)\s*(?P<dash>--|\u2014|\u2013)\s*(?=\S)")
 
 
@@ -513,7 +517,7 @@ def _title_like(line: str) -> bool:
 
 def _match_dateline(line: str, rules: Rules):
     """(match, month-day date, credits) when ``line`` opens with a dateline, else None."""
-    for rx in (_DATELINE, _CAPS_DATELINE):
+    for rx in (_DATELINE, _SLASH_DATELINE, _CAPS_DATELINE):
         m = rx.match(line)
         if not m or m.end() >= len(line):
             continue
@@ -527,6 +531,8 @@ def _match_dateline(line: str, rules: Rules):
             continue
         if rx is _DATELINE and not (fd or found):
             continue  # a mixed-case place and a dash alone are not enough
+        if rx is _SLASH_DATELINE and not found:
+            continue  # slashes without an agency between them: no dateline
         return m, fd, found
     return None
 

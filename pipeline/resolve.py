@@ -10,9 +10,12 @@ Ids follow SCHEMA.md:
   one id in every document. A surname-only mention (`Kim`) or a shorter form
   (`Gonzalez Urrutia`) is resolved to a person named in full in the same
   document: by title first (`leader Kim` is whoever else is called `leader`
-  in the document), then by which candidate was mentioned last before it.
+  in the document), then by which candidate was mentioned last before it; a
+  single inner part of a longer name (`Lula` of `Luiz Inacio Lula da Silva`)
+  and an alias the text gives (`X, better known as Hemedti`) are that name.
   Across documents (:func:`cross_document_ids`, run by the ner stage),
-  transliteration variants (`Zelenskiy` / `Zelensky`) become one id, and a
+  transliteration variants (`Zelenskiy` / `Zelensky`, given names
+  `Volodymyr` / `Vladimir` by ``given_name_variants``) become one id, and a
   surname alone takes the one full name the corpus has for it;
 - OFFICE ``office:ISO3:slug`` when the text ties the post to a state (a state
   or demonym before it, `of DPRK` after it, the state of the body it belongs
@@ -111,6 +114,29 @@ def _translit_rules() -> list[tuple[re.Pattern, str]]:
 
 
 _TRANSLIT: list | None = None
+
+
+def given_key(part: str) -> str:
+    """One form for the spellings of a given name (``persons.toml``, `given_name_variants`):
+    `Volodymyr`, `Vladimir` -> `vladimir`; `Muhammad`, `Mohamed` -> `mohammed`; any other
+    name part is its :func:`name_key`."""
+    global _GIVEN
+    if _GIVEN is None:
+        _GIVEN = {}
+        for group in lexicons.persons().get("given_name_variants", []):
+            for variant in group:
+                _GIVEN.setdefault(name_key(variant), name_key(group[0]))
+    key = name_key(part)
+    return _GIVEN.get(key, key)
+
+
+_GIVEN: dict[str, str] | None = None
+
+
+def person_key(parts) -> tuple[str, ...]:
+    """The key of a name's parts across spellings: the given name (first of two parts or more)
+    by :func:`given_key`, the others by :func:`name_key`."""
+    return tuple(given_key(p) if i == 0 and len(parts) > 1 else name_key(p) for i, p in enumerate(parts))
 
 
 def person_id(text: str) -> str:
@@ -231,6 +257,9 @@ def _org_state(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) 
     entry = orgs.get(name)
     if entry is not None and entry.fixed_state:
         return entry.state
+    owner = _owner_body_state(ent.text)
+    if owner:  # "Taiwan Affairs Office of the State Council": the State Council's state
+        return owner
     left = ctx.left_state(ent)
     if left:
         return left
@@ -239,9 +268,33 @@ def _org_state(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) 
         return right
     # only a state body named without its state ("the unification ministry") takes the
     # outlet's or the document's state; a party, paper or company (GOP, MSNBC) does not
-    if any(t.lower_ in _state_body_heads() for t in ent):
+    # a state body of the lexicon named without its state (`Joint Chiefs of Staff` in a Seoul story)
+    # is qualified by the document's state context like the others
+    if any(t.lower_ in _state_body_heads() for t in ent) or entry is not None \
+            or slug(fold(ent.text)) in _short_names():
         return ctx.outlet_state or ctx.dominant
     return ""
+
+
+def _owner_body_state(text: str) -> str:
+    """The state of the lexicon body a name ends on after `of [the]` (`X Office of the State
+    Council` -> CHN), when the lexicon gives it one."""
+    low = fold(text).lower()
+    k = low.find(" of ")
+    if k < 0:
+        return ""
+    tail = low[k + 4:]
+    if tail.startswith("the "):
+        tail = tail[4:]
+    for entry in lexicons.orgs():
+        if entry.state and entry.kind != "seat" and any(tail == a.lower() for a in entry.aliases):
+            return entry.state
+    return ""
+
+
+def _short_names() -> dict[str, str]:
+    """One-word names of state bodies (``orgs.toml``, `short_names`): `Treasury` = `Treasury Department`."""
+    return {slug(k): v for k, v in lexicons.org_grammar().get("short_names", {}).items()}
 
 
 def org_canonical(name: str) -> str:
@@ -250,7 +303,14 @@ def org_canonical(name: str) -> str:
     `Ministry of Foreign Affairs`, `Foreign Ministry`, `foreign ministry` -> `foreign-ministry`;
     `Ministry of National Defense`, `defence ministry` -> `defense-ministry`."""
     g = lexicons.org_grammar()
+    short = _short_names().get(slug(fold(name)))
+    if short:  # "the Treasury" = "Treasury Department"
+        name = short
     toks = slug(fold(name)).split("-")
+    if toks and toks[0] not in _state_body_heads() and "of" in toks[1:-1] \
+            and toks[toks.index("of") - 1] in _state_body_heads():
+        # a body of another body ("Taiwan Affairs Office of the State Council"): its name as written
+        return "-".join(t for t in toks if t != "the")
     heads = [t for t in toks if t in _state_body_heads()]
     if not heads or len(toks) < 2:
         return "-".join(toks)
@@ -320,6 +380,7 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
         if p.start in office_before:
             holders[office_before[p.start]]["person:" + "-".join(parts)] += 1
     person_state: dict[str, str] = {}
+    aliases = known_as_aliases(doc)
 
     resolved_people: list[tuple[int, str]] = []  # (start, id) of person mentions so far
     for ent in ents:
@@ -347,9 +408,9 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             out.append((ent, eid, state))
             holder = holder_of.get(ent.start)
             if holder is not None and state:
-                person_state.setdefault(_person_key(holder, full, office_before, holders, doc_id, resolved_people), state)
+                person_state.setdefault(_person_key(holder, full, office_before, holders, doc_id, resolved_people, aliases), state)
         elif label == "PERSON":
-            pid = _person_key(ent, full, office_before, holders, doc_id, resolved_people)
+            pid = _person_key(ent, full, office_before, holders, doc_id, resolved_people, aliases)
             resolved_people.append((ent.start, pid))
             # the state of the person's office beats a state that merely stands
             # before the name ("US special envoy for North Korea Sung Kim")
@@ -472,8 +533,43 @@ def _headline(span: Span) -> bool:
     return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
 
 
-def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: list[tuple[int, str]]) -> str:
+def _particles() -> frozenset[str]:
+    return frozenset(lexicons.persons().get("particles", []))
+
+
+_KNOWN_AS_ADVERBS = {"better", "also", "widely", "commonly", "popularly", "locally", "simply", "universally", "best"}
+
+
+def known_as_aliases(doc: Doc) -> dict[tuple[str, ...], Span]:
+    """`Mohamed Hamdan Dagalo, better known as Hemedti`, `Ali, known as X,`: the alias (its name
+    parts) -> the full name it stands for in this document. Only a person's name right before
+    `[,] [adverb] known as`, and a person's name right after it."""
+    by_tok = _ents_by_token(doc)
+    out: dict[tuple[str, ...], Span] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or ent.start < 3:
+            continue
+        i = ent.start - 1
+        if doc[i].lower_ != "as" or doc[i - 1].lower_ != "known":
+            continue
+        i -= 2
+        if i >= 0 and doc[i].lower_ in _KNOWN_AS_ADVERBS:
+            i -= 1
+        if i >= 0 and doc[i].text == ",":
+            i -= 1
+        full = by_tok.get(i)
+        if full is None or full.label_ != "PERSON" or full.end != i + 1 or full is ent:
+            continue
+        out.setdefault(person_parts(ent.text), full)
+    return out
+
+
+def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: list[tuple[int, str]],
+                aliases: dict[tuple[str, ...], Span] | None = None) -> str:
     parts = person_parts(ent.text)
+    if aliases and parts in aliases and person_parts(aliases[parts].text) != parts:
+        named = aliases[parts]
+        return _person_key(named, full, office_before, holders, doc_id, resolved)
     if len(parts) > 1:
         return _full_id(parts, full)
     token = parts[0] if parts else ent.text.lower()
@@ -483,6 +579,13 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     candidates = {_full_id(p, full): p for sp, p in full if key in (name_key(p[0]), name_key(p[-1]))}
     if not candidates:
         candidates = {_full_id(p, full): p for sp, p in full if len(p) >= 3 and key == name_key(p[-2]) and not _headline(sp)}
+    if not candidates and len(token) >= 3 and token not in _particles():
+        # one inner part of a longer name, the part the person goes by (`Lula` of `Luiz Inacio
+        # Lula da Silva`): only where a single name of the document has it
+        candidates = {_full_id(p, full): p for sp, p in full if len(p) >= 3 and not _headline(sp)
+                      and key in {name_key(x) for x in p[1:-1] if x not in _particles()}}
+        if len(candidates) > 1:
+            candidates = {}
     if not candidates:
         # a bare common surname ("Kim") names no one in particular across documents
         if ent.text in _common_surnames():
@@ -532,7 +635,8 @@ def cross_document_ids(mentions: Iterable[dict]) -> dict[str, str]:
 
     - Transliteration and spelling variants (:func:`name_key`, part by part):
       `person:volodymyr-zelenskiy` and `person:volodymyr-zelensky` become the
-      spelling the corpus uses most (ties: the shorter id).
+      spelling the corpus uses most (ties: the shorter id); so do given-name
+      variants of one surname (`person:vladimir-zelensky`, ``given_name_variants``).
     - A name left short in its document, a surname alone (`person:orban`) or
       the last parts of a name (`person:gonzalez-urrutia`), takes the full
       name whose family name it is (the last part; the first for a name written
@@ -558,7 +662,7 @@ def cross_document_ids(mentions: Iterable[dict]) -> dict[str, str]:
         if eid in scoped:
             continue
         parts = [p for p in eid.split(":", 1)[1].split("-") if p]
-        key = tuple(name_key(p) for p in parts)
+        key = person_key(parts)
         groups[key].append(eid)
         spelled[key].add(parts[0])
     head: dict[tuple[str, ...], str] = {}

@@ -246,3 +246,21 @@ def test_invalid_and_partial_dates():
 def test_two_apostrophe_quotes_open_and_close():
     res = clean_text("''We've shown the world we can float like butterflies,'' Mr. Obama said.")
     assert res.text == "\u201cWe've shown the world we can float like butterflies,\u201d Mr. Obama said."
+
+
+@pytest.mark.parametrize("dateline,credit", [
+    ("MOSCOW, September 19. /TASS/. ", "TASS"),
+    ("KYIV, March 4. /Ukrinform/. ", "Ukrinform"),
+    ("MINSK, May 2 /BELTA/ ", "BELTA"),
+])
+def test_slash_credit_datelines(dateline, credit):
+    raw = dateline + "The spokesman told reporters that talks would resume.\n"
+    res = clean_text(raw, filename="x_2025-09-19_y.txt")
+    assert res.text == "The spokesman told reporters that talks would resume."
+    assert res.credit == credit
+    assert [r.kind for r in res.removed] == ["dateline"]
+
+
+def test_slashes_in_prose_are_no_dateline():
+    res = clean_text("Turnout was 3/4 of voters, officials said.\n")
+    assert res.text == "Turnout was 3/4 of voters, officials said." and not res.removed

@@ -390,3 +390,33 @@ def test_vessels_and_plural_acronyms_are_no_entities(nlp):
     assert ("Amnesty International", "ORG") in found and ("navy", "ORG") in found
     doc = nlp("A US Navy ship sailed through the strait.")
     assert ("Navy", "ORG") in ents(doc)
+
+
+# -- names that are no bodies: weapons, places, regions, documents; states in lists ------
+
+@pytest.mark.parametrize("sentence,name", [
+    ("Kyiv asked for more Patriot batteries before the winter.", "Patriot"),
+    ("The Guardian Shield air defence units were moved to the border.", "Guardian Shield"),
+    ("Fighting spread to the city of Port Merida on Sunday, residents said.", "Port Merida"),
+    ("Seoul raised the issue of the Dokdo islets, which Tokyo calls Takeshima.", "Takeshima"),
+    ("The pact advances a free and open Indo-Pacific, the ministers said.", "Indo-Pacific"),
+    ("She said the sale was consistent with the Taiwan Relations Act.", "Taiwan Relations Act"),
+])
+def test_weapons_places_regions_and_documents_are_no_orgs(nlp, sentence, name):
+    doc = nlp(sentence)
+    assert "ORG" not in labelled(doc, name)
+    assert not any(e.label_ == "ORG" and name in e.text for e in doc.ents)
+
+
+def test_bodies_next_to_such_words_stay(nlp):
+    doc = nlp("Hamas missiles struck the town, and the Red Cross said the Norwegian Refugee Council helped.")
+    assert labelled(doc, "Hamas") == ["ORG"]
+    assert labelled(doc, "Norwegian Refugee Council") == ["ORG"]
+
+
+def test_an_ambiguous_state_name_in_a_list_of_states(nlp):
+    doc = nlp("Refugees fled to Chad, Egypt and South Sudan, the agency said.")
+    assert labelled(doc, "Chad") == ["STATE"]
+    assert [e.kb_id_ for e in doc.ents if e.text == "Chad"] == ["TCD"]
+    doc2 = nlp("Chad Miller, a farmer, said the harvest was poor.")
+    assert "STATE" not in labelled(doc2, "Chad") and "STATE" not in labelled(doc2, "Chad Miller")

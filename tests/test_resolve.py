@@ -269,3 +269,57 @@ def test_an_armed_service_is_qualified_by_its_state(nlp):
     got = dict(ids(nlp, "Ukraine's air force said it shot down 40 drones, and Russia's navy denied losses."))
     assert got["air force"] == "org:air-force-ukr" and got["navy"] == "org:navy-rus"
     assert dict(ids(nlp, "The Chinese coast guard said it expelled the vessel."))["coast guard"] == "org:coast-guard-chn"
+
+
+def test_cross_document_ids_merge_given_name_variants():
+    # made-up names: one surname, given names written in two transliterations
+    merged = cross_document_ids([
+        _m("a", "person:oleksandr-pavlenko"), _m("a", "person:oleksandr-pavlenko"),
+        _m("b", "person:aleksandr-pavlenko"),
+        _m("c", "person:pavlenko"),  # a surname alone: again one full name to take
+        _m("d", "person:muhammad-haddad"), _m("e", "person:mohamed-haddad"),
+        _m("f", "person:sergei-morozov"), _m("g", "person:pavel-morozov"),  # different given names
+        _m("h", "person:morozov"),
+    ])
+    assert merged["person:aleksandr-pavlenko"] == "person:oleksandr-pavlenko"
+    assert merged["person:pavlenko"] == "person:oleksandr-pavlenko"
+    assert merged.get("person:mohamed-haddad", merged.get("person:muhammad-haddad")) in ("person:muhammad-haddad", "person:mohamed-haddad")
+    assert len({merged.get(i, i) for i in ("person:muhammad-haddad", "person:mohamed-haddad")}) == 1
+    assert "person:sergei-morozov" not in merged and "person:pavel-morozov" not in merged
+    assert "person:morozov" not in merged  # two people of that surname: no evidence for either
+
+
+def test_inner_part_of_a_long_name_and_known_as_alias(nlp):
+    text = ("Former president Joaquim Benedito Tavares da Costa arrived in the capital on Monday. "
+            "Tavares told supporters the vote had been fair. "
+            "The militia, led by Colonel Ibrahim Saleh Mansour, better known as Abu Tariq, rejected the truce. "
+            "Abu Tariq said his men would hold their positions.")
+    got = dict(ids(nlp, text))
+    assert got["Tavares"] == "person:joaquim-benedito-tavares-da-costa"
+    assert got["Abu Tariq"] == got["Ibrahim Saleh Mansour"] == "person:ibrahim-saleh-mansour"
+    # no alias without `known as`, and an inner part shared by two names stays apart
+    text2 = ("Ana Lucia Ferreira Gomes and Paulo Ferreira Lima met on Friday. Ferreira said nothing. "
+             "Omar Haddad met Abu Tariq on Sunday.")
+    got2 = dict(ids(nlp, text2))
+    assert got2.get("Ferreira") not in ("person:ana-lucia-ferreira-gomes", "person:paulo-ferreira-lima")
+    assert got2.get("Abu Tariq", "person:abu-tariq") == "person:abu-tariq"
+
+
+def test_body_ids_acronyms_short_names_and_owner_bodies(nlp):
+    text = ("The African Union (AU) said the AU would send observers. "
+            "The Treasury Department imposed sanctions on Monday, and the Treasury said more would follow. "
+            "Washington said the US would respond.")
+    got = ids(nlp, text, doc_id="x")
+    assert {e for t, e in got if t in ("African Union", "AU")} == {"org:african-union"}
+    assert {e for t, e in got if t in ("Treasury Department", "Treasury")} == {"org:treasury-department-usa"}
+    text2 = "Beijing said the Hong Kong Affairs Office of the State Council would issue rules. China urged calm."
+    got2 = [(sp.text, eid, st) for sp, eid, st in resolve_doc(nlp(text2), "y")]
+    (office,) = [g for g in got2 if g[1].startswith("org:") and "office" in g[1]]
+    assert office[2] == "CHN"
+    text3 = "Taiwan Affairs Office of the State Council spokesman Chen Binhua said Taipei must stop. Taiwan's leader replied."
+    got3 = [(sp.text, eid, st) for sp, eid, st in resolve_doc(nlp(text3), "z")]
+    assert ("Taiwan Affairs Office of the State Council", "org:taiwan-affairs-office-of-state-council-chn", "CHN") in got3
+    # a lexicon body whose state the text does not give takes the document's state context
+    got4 = [(sp.text, eid) for sp, eid, st in resolve_doc(nlp("The Joint Chiefs of Staff said North Korea fired a missile."),
+                                                           "k", credit_state="KOR")]
+    assert ("Joint Chiefs of Staff", "org:joint-chiefs-of-staff-kor") in got4

@@ -67,6 +67,12 @@ class EntityMerger:
         self.locative = frozenset(names.get("locative_preps", []))
         self.features = frozenset(names.get("region_features", []))
         self.vessel_words = frozenset(names.get("vessels", []))
+        self.weapon_words = [tuple(w.lower().split()) for w in names.get("weapon_words", [])]
+        self.place_features = frozenset(names.get("place_features", []))
+        self.place_nouns = frozenset(names.get("place_nouns", []))
+        self.regions = frozenset(names.get("regions", []))
+        self.weapons = frozenset(names.get("weapons", []))
+        self.document_ends = self.documents - frozenset(names.get("documents_also_bodies", []))
         # royal and religious titles before a name (offices.toml): OFFICE, the name PERSON
         self.titles = sorted({tuple(t.split()) for t in lexicons.offices().get("person_titles", [])}, key=len, reverse=True)
         self.title_words = frozenset(w for t in self.titles for w in t)
@@ -108,6 +114,8 @@ class EntityMerger:
             rest = doc[first.end:e]
             if any(i in by_tok for i in range(first.end, e)) or not all(t.is_title for t in rest):
                 continue
+            if rest[-1].text in self.document_ends:
+                continue  # "Taiwan Relations Act": a document's name, no body
             if ent.label_ == "PERSON":
                 # "Minister of Foreign Affairs Israel Katz": a given name right after a title
                 if len(rest) == 1 and s > 0 and by_tok.get(s - 1) is not None and by_tok[s - 1].label_ == "OFFICE":
@@ -187,6 +195,7 @@ class EntityMerger:
         chosen = filter_spans(chosen)
         chosen = [sp for sp in chosen if not self._in_document_name(doc, sp) and not self._platform(doc, sp)]
         chosen = self._drop_vessels_and_categories(doc, chosen)
+        chosen = self._drop_things_and_places(doc, chosen)
         chosen = filter_spans([self._complete_name(doc, sp) if sp.label_ == "PERSON" else sp for sp in chosen])
         # "Kim Il Sung Square": a name followed by a place word names a place, not a person
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
@@ -201,8 +210,83 @@ class EntityMerger:
         chosen = [Span(doc, sp.start, sp.end, label="PERSON") if len(sp) == 1 and sp.label_ == "ORG"
                   and not sp.kb_id_ and sp.text in surnames else sp for sp in chosen]
         chosen = self._speaking_surnames(doc, chosen)
-        doc.ents = sorted(chosen + self._lone_surnames(doc, chosen), key=lambda sp: sp.start)
+        chosen = self._states_in_lists(doc, chosen + self._lone_surnames(doc, chosen))
+        doc.ents = sorted(chosen, key=lambda sp: sp.start)
         return doc
+
+    def _drop_things_and_places(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """Not bodies: a name the model reads as an organisation or a person but that the text makes
+        a weapon (`Patriot missiles`, `more Patriot batteries` — and `Patriots` anywhere in the
+        document), a place (`the Dokdo islets`, `the city of El Fasher` — and that name anywhere in the
+        document), a region or disputed territory (``names.toml`` `regions`: `Indo-Pacific`,
+        `Takeshima`), or a document (`Taiwan Relations Act`). A body of the lexicon stays."""
+        things: set[str] = set(self.weapons)
+        for sp in chosen:
+            if sp.label_ not in ("ORG", "PERSON") or sp.kb_id_:
+                continue
+            e = sp.end
+            nxt = tuple(t.lower_ for t in doc[e:e + 2])
+            if any(nxt[:len(w)] == w for w in self.weapon_words) and sp.label_ == "ORG":
+                things.add(sp.text)
+            elif e < len(doc) and doc[e].lower_ in self.place_features:
+                things.add(sp.text)
+            elif sp.label_ == "ORG" and self._named_place(doc, sp):
+                things.add(sp.text)
+        out = []
+        for sp in chosen:
+            if sp.label_ in ("ORG", "PERSON") and not sp.kb_id_:
+                text = sp.text
+                if text in things or text.rstrip("s") in things or text + "s" in things or text in self.regions:
+                    continue
+                if sp.label_ == "ORG" and sp[-1].text in self.document_ends:
+                    continue
+            out.append(sp)
+        return out
+
+    def _named_place(self, doc: Doc, sp: Span) -> bool:
+        """`the city of El Fasher`, `in El Fasher`: a name with no word of a body in it, after a noun
+        naming a place (`city of`) or a locative preposition."""
+        if any(t.lower_ in self.org_words or t.is_upper for t in sp):
+            return False
+        i = sp.start - 1
+        if i >= 1 and doc[i].lower_ == "of" and doc[i - 1].lower_ in self.place_nouns:
+            return True
+        return i >= 0 and doc[i].lower_ in ("in", "near", "outside", "inside", "around", "throughout") and doc[i].pos_ == "ADP"
+
+    def _states_in_lists(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """`to Chad, Egypt and South Sudan`: a state's name left out of the state lexicon as ambiguous
+        alone (`Chad`, `Jordan`, `Georgia`) is that state in a list with another state (joined by a
+        comma, `and`, `or`), unless it is part of a longer name (`Michael Jordan`)."""
+        if not self.ambiguous_states:
+            return chosen
+        by_tok = {i: sp for sp in chosen for i in range(sp.start, sp.end)}
+
+        def state_at(i: int) -> bool:
+            sp = by_tok.get(i)
+            return sp is not None and sp.label_ == "STATE"
+
+        add, drop = [], set()
+        for t in doc:
+            name = t.text
+            if name not in self.ambiguous_states or not t.is_title:
+                continue
+            cur = by_tok.get(t.i)
+            if cur is not None and (len(cur) > 1 or cur.label_ == "STATE"):
+                continue
+            if t.i + 1 < len(doc) and (doc[t.i + 1].text in ("'s", "’s", "-") or doc[t.i + 1].is_title and doc[t.i + 1].pos_ == "PROPN"):
+                continue
+            if t.i > 0 and doc[t.i - 1].is_title and doc[t.i - 1].pos_ == "PROPN" and not doc[t.i - 1].is_sent_start:
+                continue
+            joins = (",", "and", "or", "&")
+            left = t.i >= 2 and doc[t.i - 1].lower_ in joins and state_at(t.i - 2)
+            right = t.i + 2 < len(doc) and doc[t.i + 1].lower_ in joins and state_at(t.i + 2)
+            if left or right:
+                if cur is not None:
+                    drop.add((cur.start, cur.end))
+                add.append(Span(doc, t.i, t.i + 1, label="STATE", kb_id=self.ambiguous_states[name]))
+        if not add:
+            return chosen
+        return [sp for sp in chosen if (sp.start, sp.end) not in drop] + add
 
     def _drop_vessels_and_categories(self, doc: Doc, chosen: list[Span]) -> list[Span]:
         """Not entities (ANNOTATION.md rule 8): a ship or aircraft named like an organisation or a

@@ -106,12 +106,38 @@ class OrgRecogniser:
             if prev is not None and (prev.i in dems or prev.is_title and prev.i not in states):
                 continue  # part of another name ("Salvation Army", "Swedish Air Force")
             spans.append(Span(doc, s, e, label="ORG"))
+        spans += self._named_after_states(doc, spans, states, persons)
         spans = filter_spans(spans)
         spans += self._acronyms(doc, spans, blocked)
         spans = filter_spans(spans)
         spans += self._anaphora(doc, spans)
         doc.spans[self.spans_key] = filter_spans(spans)
         return doc
+
+    def _named_after_states(self, doc: Doc, spans: list[Span], states: set[int], persons: set[int]) -> list[Span]:
+        """A body named for the state it deals with, not its own (`Taiwan Affairs Office`): the state's
+        name before `Affairs` + a head is part of the name; and a body's name runs on over `of [the]`
+        + the body it belongs to (`Taiwan Affairs Office of the State Council`, `General Office of the
+        Central Committee`)."""
+        out = []
+        heads = set(lexicons.org_grammar()["heads"])
+        for sp in doc.spans.get(self.states_key, []):
+            e = sp.end
+            if e + 1 < len(doc) and doc[e].lower_ == "affairs" and doc[e].is_title and doc[e + 1].lower_ in heads \
+                    and doc[e + 1].is_title:
+                out.append(Span(doc, sp.start, e + 2, label="ORG"))
+        by_start = {sp.start: sp for sp in spans if sp.label_ == "ORG"}
+        merged = []
+        for sp in spans + out:
+            if sp.label_ != "ORG" or sp.end + 1 >= len(doc) or doc[sp.end].lower_ != "of" or sp[-1].lower_ not in heads:
+                continue
+            j = sp.end + 1
+            if doc[j].lower_ == "the":
+                j += 1
+            nxt = by_start.get(j)
+            if nxt is not None and doc[j].is_title and not any(i in persons or i in states for i in range(j, nxt.end)):
+                merged.append(Span(doc, sp.start, nxt.end, label="ORG"))
+        return out + merged
 
     @staticmethod
     def _after_state(doc: Doc, s: int, states: set[int], dems: set[int]) -> bool:
