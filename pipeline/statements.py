@@ -153,7 +153,7 @@ def subject_of(verb: Token) -> Token | None:
                         return g
         # coordinated verbs share a subject ("urged ... and called for ..."), and so do
         # participles ("issued a statement, saying ...") and infinitives ("offered to meet")
-        if seen == 0 and tok.dep_ in ("advcl", "acl") and tok.tag_ == "VBN":
+        if seen == 0 and _bare_participle(tok):
             break  # "Asked about the report, Lin said ...": the subject is the one asked, not the asker
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
             if tok.head is tok:
@@ -174,6 +174,12 @@ def subject_of(verb: Token) -> Token | None:
             continue
         break
     return None
+
+
+def _bare_participle(tok: Token) -> bool:
+    """`Asked about the report, ...`: a past participle opening a clause without `has`/`had`/`was`, i.e. a
+    passive whose subject is the one acted on (not `While China has long called for ...`)."""
+    return tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
 
 
 RELATIVE = {"who", "which", "that", "whom"}
@@ -560,7 +566,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "Seoul should realize that ...": a demand on someone's thoughts, not a stated view
     if lemma in lex.evidence and subj is not None and not _can_speak(doc, subj):
         return None  # "the timing suggested", "satellite images show": no speaker (ANNOTATION.md 17)
-    if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBN" and not any(c.dep_ == "agent" for c in verb.children):
+    if _bare_participle(verb) and not any(c.dep_ == "agent" for c in verb.children):
         return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
     if lemma in NEGATED_NOT_SAID and any(c.dep_ == "neg" for c in verb.children):
         return None  # "did not say when", "has not commented": no statement (ANNOTATION.md 17)
@@ -983,7 +989,7 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
     if any(t.lemma_.lower() in lex.tagger_not_cues for t in cue_words):
         return "an attempt, plan or question, not a statement"  # "has sought to", "responding to a question"
-    if cue_words and cue_words[0].tag_ == "VBN" and cue_words[0].dep_ in ("advcl", "acl") and \
+    if cue_words and _bare_participle(cue_words[0]) and \
             not any(c.dep_ == "agent" for c in cue_words[0].children):
         return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"
     if cue_words and any(c.dep_ == "auxpass" for c in cue_words[-1].children) and \

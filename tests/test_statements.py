@@ -284,3 +284,8 @@ def test_according_to_after_another_speakers_words(statements):
     found = statements("The group said it was studying the proposal, according to two officials.")
     said = one(found, "said")
     assert said["content"] == "it was studying the proposal"
+
+
+def test_a_perfect_participle_clause_keeps_its_speaker(statements):
+    s = one(statements("While Beijing has long called for talks, it has also raised its defence budget."), "called for")
+    assert s["speaker"] == "Beijing" and s["content"] == "talks"
