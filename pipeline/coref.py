@@ -712,10 +712,31 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
             if speaker_state:
                 out.append(speaker_state)
     for dem in doc.spans.get("ng_demonyms", []):
-        if s <= dem.start and dem.end <= e and dem.root.head.lemma_.lower() in cfg["actor_nouns"]:
+        if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
             out.append(f"state:{dem.kb_id_}")
+    # a post named in the content whose holder the document names ("the Hungarian prime minister's visit")
+    # (not a title written with its holder's name, `President Joe Biden`: the name counts when it is inside)
+    holders = {o._.entity_id: p._.entity_id for o, p in office_holders(doc) if o._.entity_id and p._.entity_id}
+    for ent in doc.ents:
+        if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in holders and \
+                not (ent.end < len(doc) and any(x.label_ == "PERSON" and x.start == ent.end for x in doc.ents)):
+            out.append(holders[ent._.entity_id])
+    # "the two countries" in the content: the two states named together before
+    words = [t.lower_ for t in doc[s:e]]
+    for i, w in enumerate(words[:-1]):
+        if w in ("two", "both") and words[i + 1] in ("countries", "nations", "neighbours", "neighbors"):
+            out.extend(SpeakerResolver(doc)._last_pair(s + i))
+            break
     speakers = set(speaker_ids)
     return [x for x in dict.fromkeys(out) if x not in speakers]
+
+
+def _demonym_noun(dem: Span) -> Token:
+    """The noun a demonym modifies, through a coordination (`Indian and Pakistani officials`)."""
+    head = dem.root.head
+    while head.pos_ == "ADJ" and head.head is not head and head.dep_ in ("conj", "amod"):
+        head = head.head
+    return head
 
 
 def _speaker_state(doc: Doc, speaker_ids: list[str]) -> str:

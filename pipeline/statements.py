@@ -628,7 +628,8 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             content = _subtree_span(x)
     if content is None:
         # "called for X", "looks forward to X", "turns down X"
-        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and c.i > verb.i), None)
+        prep = next((c for c in children if c.dep_ == "prep" and c.i > verb.i and
+                     (c.lower_ in CONTENT_PREPS or (c.lower_ == "of" and lemma in ("warn", "caution")))), None)
         fwd = next((c for c in children if c.lower_ == "forward"), None)
         if fwd is not None:
             prep = next((c for c in list(children) + list(fwd.children) if c.dep_ == "prep" and c.lower_ == "to"), prep)

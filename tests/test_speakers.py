@@ -281,3 +281,13 @@ def test_her_government_is_the_state_of_the_woman_named_before(run):
     text = "Mexican President Claudia Sheinbaum spoke on Monday. Her government opposed the deployment of foreign troops."
     s = by_content(run(text), "deployment of foreign troops")
     assert s["ids"] == ["state:MEX"], s["why"]
+
+
+def test_targets_demonyms_for_a_states_acts_and_posts_held_by_a_named_person(run):
+    text = ("Prime Minister Marta Kovacs of Hungary visited Moscow on Monday.\n\n"
+            "The foreign minister of Poland condemned the Hungarian prime minister's visit and warned of "
+            "Russian strikes on civilians, while Chinese goods kept flowing.")
+    found = run(text)
+    assert set(by_content(found, "visit")["targets"]) == {"person:marta-kovacs", "state:HUN"}
+    assert by_content(found, "Russian strikes")["targets"] == ["state:RUS"]  # "warned of" X
+    assert all("state:CHN" not in x["targets"] for x in found)  # goods are no act of a state
