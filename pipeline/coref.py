@@ -119,11 +119,11 @@ class Resolution:
         return {"ids": self.ids, "rule": self.rule, "candidates": [c.to_json() for c in self.candidates[:5]]}
 
 
-def _ents_in(doc: Doc, s: int, e: int) -> list[Span]:
+def _ents_in(doc: Doc, s: int, e: int, ents: tuple[Span, ...] | None = None) -> list[Span]:
     """Entities inside the phrase, or overlapping it (a phrase cut inside a long name), except those
     inside a clause that modifies the phrase (`..., which killed 25 Indians`)."""
     out = []
-    for ent in doc.ents:
+    for ent in (doc.ents if ents is None else ents):
         if not (ent.start < e and s < ent.end and ent._.entity_id):
             continue
         if _in_clause(ent.root, s, e):
@@ -197,6 +197,12 @@ def _gender(word: str) -> str:
 class SpeakerResolver:
     def __init__(self, doc: Doc):
         self.doc = doc
+        self.ents = tuple(doc.ents)  # read once: Doc.ents builds its spans anew on every access
+        # sentence number of every token, for "sentences back"
+        self.sent_no = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_no[i] = n
         self.office_holder: dict[str, str] = {}  # office id -> person id, by the text's own links
         for office, person in office_holders(doc):
             if office._.entity_id and person._.entity_id:
@@ -205,7 +211,7 @@ class SpeakerResolver:
         self.history: list[tuple[int, str, list[str], bool]] = []
         self.resolved: list[tuple[tuple[int, int], tuple[int, int], list[str]]] = []  # (content, speaker, ids)
         self.gender: dict[str, str] = {}  # person id -> m | f, from titles and resolved pronouns
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON" and ent.start > 0 and ent._.entity_id:
                 prev = doc[ent.start - 1].lower_
                 if prev in MALE_TITLES:
@@ -215,19 +221,20 @@ class SpeakerResolver:
         # what the text calls each person mention: the words of its noun phrase before the name
         # ("the barred opposition leader Machado" -> leader, opposition; "UN High Commissioner ... Turk" -> UN)
         self.titles: list[tuple[int, str, set[str], set[str]]] = []  # (token, person id, title lemmas, entity ids)
-        for ent in doc.ents:
+        tie_at: dict[int, str] = {x.start: x._.entity_id for x in self.ents if x._.entity_id and x.label_ in ("ORG", "STATE")}
+        tie_at.update({d.start: f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", [])})
+        people_in: dict[int, dict[str, Span]] = {}  # sentence number -> person id -> its first mention
+        for ent in self.ents:
             if ent.label_ == "PERSON" and ent._.entity_id:
                 span = _title_tokens(doc, ent)
                 words = {doc[i].lemma_.lower() for i in span if doc[i].is_alpha}
-                ids = {x._.entity_id for x in doc.ents if x._.entity_id and x.label_ in ("ORG", "STATE")
-                       and x.start in span}
-                ids |= {f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", []) if d.start in span}
+                ids = {tie_at[i] for i in span if i in tie_at}
                 self.titles.append((ent.start, ent._.entity_id, words, ids))
+                people_in.setdefault(self.sent_no[ent.start], {}).setdefault(ent._.entity_id, ent)
         # "Kallas said her country ...": a sentence naming one person and then using only `his` or only
         # `her` tells that person's gender
-        for sent in doc.sents:
-            people = {e._.entity_id: e for e in doc.ents if e.label_ == "PERSON" and e._.entity_id
-                      and sent.start <= e.start < sent.end}
+        for n, sent in enumerate(doc.sents):
+            people = people_in.get(n, {})
             if len(people) != 1:
                 continue
             (pid, ent), = people.items()
@@ -249,7 +256,7 @@ class SpeakerResolver:
 
     def ids_for_phrase(self, s: int, e: int) -> Resolution:
         doc = self.doc
-        ents = _ents_in(doc, s, e)
+        ents = _ents_in(doc, s, e, self.ents)
         # a person named as possessor is not the speaker ("Netanyahu's office said", "Putin's spokesman")
         owners = [x for x in ents if x.label_ == "PERSON" and x.end < len(doc) and doc[x.end].tag_ == "POS"
                   and not (x.start <= doc[s:e].root.i < x.end)]
@@ -356,13 +363,12 @@ class SpeakerResolver:
         doc = self.doc
         want = _gender(word)
         para = self.paragraph(before)
-        sent_of = doc[before].sent.start
         # the person who spoke last (a body speaking in between does not take the role)
         last_speaker = next((ids for _, _, ids, _ in reversed(self.history)
                              if len(ids) == 1 and ids[0].startswith("person:")), [])
         cands: dict[str, Candidate] = {}
         mentions: list[tuple[int, str, str, str]] = []  # (token, id, text, role)
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON" and ent.end <= before and ent._.entity_id:
                 mentions.append((ent.start, ent._.entity_id, ent.text, ent.root.dep_))
         for (_, (ss, se), ids) in self.resolved:
@@ -374,7 +380,7 @@ class SpeakerResolver:
                 continue
             c = cands.get(pid)
             if c is None or tok > c.token:
-                sents_back = len({t.sent.start for t in doc[tok:before]}) - (1 if doc[tok].sent.start == sent_of else 0)
+                sents_back = self.sent_no[before] - self.sent_no[tok]
                 f = {"last_speaker": float(last_speaker == [pid]), "same_paragraph": float(p == para),
                      "subject": float(role in ("nsubj", "nsubjpass", "speaker")),
                      "sentences_back": float(max(0, sents_back)), "paragraphs_back": float(para - p)}
@@ -410,7 +416,7 @@ class SpeakerResolver:
         cands: dict[str, Candidate] = {}
         last_speaker = self.history[-1][2] if self.history else []
         items: list[tuple[int, list[str], str, str]] = []
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
         # subjects that are bodies by description: "the U.S. administration", "the Chinese government"
@@ -449,7 +455,7 @@ class SpeakerResolver:
         kinds = {e.name: e.kind for e in lexicons.orgs()}
         allowed = {kind, ""} if kind else GROUP_KINDS.get(noun, {""})
         cands: dict[str, Candidate] = {}
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id:
                 continue
             kind = kinds.get(ent.kb_id_, "")
@@ -484,7 +490,7 @@ class SpeakerResolver:
         talks between Israel and Hamas` -> Israel and Hamas)."""
         doc = self.doc
         para = self.paragraph(before)
-        ents = [e for e in doc.ents if e.label_ in labels and e.end <= before and e._.entity_id]
+        ents = [e for e in self.ents if e.label_ in labels and e.end <= before and e._.entity_id]
         pairs: list[tuple[list[str], bool, bool]] = []  # (ids, joined by "between", near)
         for ent in ents:
             if ent.root.dep_ == "conj":
@@ -532,7 +538,7 @@ class SpeakerResolver:
         body_word = next((t for t in head_tok.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
                           and t.lemma_.lower() in GROUP_KINDS), None)
         if body_word is not None:
-            body = next((x for x in reversed(doc.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
+            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
                          and x[-1].lemma_.lower() == body_word.lemma_.lower()), None)
             if body is not None:
                 return Resolution([body._.entity_id], "nominal",
@@ -545,7 +551,7 @@ class SpeakerResolver:
         if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
             # "all member states", "the members": of the international body named last
             intl = {e.name for e in lexicons.orgs() if e.kind == "international"}
-            body = next((x for x in reversed(doc.ents[:]) if x.end <= s and x.label_ == "ORG" and x.kb_id_ in intl
+            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x.kb_id_ in intl
                          and x._.entity_id), None)
             if body is not None:
                 return Resolution([body._.entity_id], "nominal",
@@ -566,7 +572,7 @@ class SpeakerResolver:
                 if kind and bodies and bodies[0].token > tok and bodies[0].ids != list(ids):
                     break  # "Amnesty International said ... The rights group said": the body of that kind
                 return Resolution(list(ids), "nominal", [Candidate(list(ids), doc[tok].text, tok, {"same_head_speaker": 1.0}, 1.0)])
-        for ent in reversed([x for x in doc.ents if x.end <= s and x.label_ == "OFFICE"]):
+        for ent in reversed([x for x in self.ents if x.end <= s and x.label_ == "OFFICE"]):
             if ent.root.lemma_.lower() == head:
                 if ent._.entity_id in self.office_holder:
                     return Resolution([self.office_holder[ent._.entity_id]], "nominal")
@@ -578,7 +584,7 @@ class SpeakerResolver:
         poss = next((c for c in head_tok.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
         if poss is not None and head in ("government", "country", "nation", "administration"):
             cands = self._person_candidates(poss.lower_, s)
-            states = [x._.state for x in doc.ents if cands and x._.entity_id == cands[0].ids[0] and x._.state] if cands and cands[0].ids else []
+            states = [x._.state for x in self.ents if cands and x._.entity_id == cands[0].ids[0] and x._.state] if cands and cands[0].ids else []
             if states:
                 return Resolution([f"state:{states[0]}"], "nominal", cands)
         return Resolution([], "nominal")
@@ -694,6 +700,7 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
     demonyms standing for a state's actors; never the speaker."""
     s, e = st.content
     cfg = cue_lexicon().targets
+    ents = tuple(doc.ents)
     # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
     addressee: list[int] = []
     if st.cue is not None:
@@ -702,7 +709,7 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
             if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
                 addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
     out: list[str] = []
-    for ent in doc.ents:
+    for ent in ents:
         inside = s <= ent.start and ent.end <= e
         if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
             out.append(ent._.entity_id)
@@ -717,9 +724,9 @@ def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
     # a post named in the content whose holder the document names ("the Hungarian prime minister's visit")
     # (not a title written with its holder's name, `President Joe Biden`: the name counts when it is inside)
     holders = {o._.entity_id: p._.entity_id for o, p in office_holders(doc) if o._.entity_id and p._.entity_id}
-    for ent in doc.ents:
+    for ent in ents:
         if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in holders and \
-                not (ent.end < len(doc) and any(x.label_ == "PERSON" and x.start == ent.end for x in doc.ents)):
+                not (ent.end < len(doc) and any(x.label_ == "PERSON" and x.start == ent.end for x in ents)):
             out.append(holders[ent._.entity_id])
     # "the two countries" in the content: the two states named together before
     words = [t.lower_ for t in doc[s:e]]

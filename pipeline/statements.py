@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -107,6 +108,23 @@ def _cue_rates(min_rate: float, min_cue: int) -> frozenset[tuple[str, str]]:
 
 
 # -- helpers --------------------------------------------------------------------
+
+_ENTS: "weakref.WeakKeyDictionary[Doc, tuple]" = weakref.WeakKeyDictionary()
+
+
+def ents_of(doc: Doc) -> tuple:
+    """``doc.ents``, read once per document: spaCy builds the spans anew on every access, and the
+    extractors ask for them per statement and per token. The relations stage reads documents whose
+    entities the ner stage has fixed; the memo lives as long as the document (a weak reference, not
+    an ``id()``), and :func:`forget_ents` drops it if a caller sets new entities."""
+    ents = _ENTS.get(doc)
+    if ents is None:
+        ents = _ENTS[doc] = tuple(doc.ents)
+    return ents
+
+
+def forget_ents(doc: Doc) -> None:
+    _ENTS.pop(doc, None)
 
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Drop spaces and punctuation at the edges, but keep closing quote marks and a final full stop inside quotes."""
@@ -204,24 +222,24 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     if group is not None:  # "Costa Rica, Ecuador and Panama said", "the minister and his deputy said"
         return group
     # "Finance Minister A and Defense Minister B said": names joined by "and" however the parse nests them
-    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e]
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e]
     clause = min([c.left_edge.i for c in head.rights if c.dep_ in ("relcl", "acl", "advcl")] + [e])
     names = [n for n in names if n.end <= clause]
     if len(names) >= 2 and any(t.lower_ == "and" for t in doc[names[0].end:names[-1].start]) and \
             not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0].end:names[-1].start]):
         return _trim(doc, s, names[-1].end)
-    for ent in doc.ents:  # the head is part of a name: the whole name (even when the parse split it)
+    for ent in ents_of(doc):  # the head is part of a name: the whole name (even when the parse split it)
         if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
             return ent.start, ent.end
     # "the leader's sister Kim Yo Jong": the name that is not a possessor
-    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
              and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS") and ent.start > head.i - 1]
     if names and head.i < names[0].start <= head.i + 2:
         return names[0].start, names[0].end
     # "A spokesman for the embassy, Liu Pengyu, said": the name in apposition
     for c in head.rights:
         if c.dep_ == "appos":
-            named = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start <= c.i < ent.end]
+            named = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and ent.start <= c.i < ent.end]
             if named:
                 return named[0].start, named[0].end
     # cut relative clauses, appositions and trailing punctuation
@@ -232,7 +250,7 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     for c in head.lefts:
         if c.dep_ in ("punct",) and c.i >= s and c.text not in ("-", "\u2010", "\u2011", "\u2013"):
             s = c.i + 1
-    names = [ent for ent in doc.ents if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
              and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
     if names:
         return names[-1].start, names[-1].end
@@ -253,7 +271,7 @@ def _coordination(doc: Doc, head: Token) -> tuple[int, int] | None:
             break
         last = nxt[-1]
     e = last.i + 1
-    for ent in doc.ents:  # the last conjunct's whole name
+    for ent in ents_of(doc):  # the last conjunct's whole name
         if ent.start <= last.i < ent.end:
             e = max(e, ent.end)
     return _trim(doc, s, e)
@@ -479,7 +497,7 @@ def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
     """`North Korean leader Kim on Friday said`: the parse found no subject; the entity right before the verb is it."""
     if verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
-    for ent in reversed([e for e in doc.ents if e.end <= verb.i and verb.i - e.end <= window]):
+    for ent in reversed([e for e in ents_of(doc) if e.end <= verb.i and verb.i - e.end <= window]):
         between = doc[ent.end:verb.i]
         if ent.sent == verb.sent and not any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":") for t in between):
             if ent.label_ in ("PERSON", "ORG", "STATE", "OFFICE"):
@@ -534,7 +552,7 @@ def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
     if comp is None or subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
         return None
     named = subj.pos_ == "PRON" or any(e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") and
-                                       e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in doc.ents)
+                                       e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in ents_of(doc))
     if not named:
         return None  # "farmers were angry about ...": a stance needs a named or described speaker
     s, e = _trim(doc, *_subtree_span(comp))
@@ -716,9 +734,9 @@ def _ancestors_to(tok: Token, top: Token) -> list[Token]:
 
 def _can_speak(doc: Doc, tok: Token) -> bool:
     """A subject that can state something: a name, a pronoun for one, or a person or body noun."""
-    if tok.pos_ == "PRON" or any(e.start <= tok.i < e.end for e in doc.ents):
+    if tok.pos_ == "PRON" or any(e.start <= tok.i < e.end for e in ents_of(doc)):
         return True
-    if any(e.start >= tok.left_edge.i and e.end <= tok.i + 1 for e in doc.ents) and tok.lemma_.lower() not in cue_lexicon().not_speakers:
+    if any(e.start >= tok.left_edge.i and e.end <= tok.i + 1 for e in ents_of(doc)) and tok.lemma_.lower() not in cue_lexicon().not_speakers:
         return True  # "the Chinese military", "the ministry's report"
     return tok.lemma_.lower() in cue_lexicon().speaker_nouns
 
@@ -798,7 +816,7 @@ def _according_to(doc: Doc, tok: Token) -> Statement | None:
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
         return None
-    if not (pobj.ent_type_ or any(e.start <= pobj.i < e.end for e in doc.ents) or pobj.lemma_.lower() in cue_lexicon().source_nouns):
+    if not (pobj.ent_type_ or any(e.start <= pobj.i < e.end for e in ents_of(doc)) or pobj.lemma_.lower() in cue_lexicon().source_nouns):
         return None  # "defined according to the direction": no source
     sp = speaker_span(doc, pobj)
     sent = tok.sent
@@ -966,7 +984,7 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if st.speaker is None:
         return "no source"
     src = doc[st.speaker[0]:st.speaker[1]]
-    named = any(e.start < src.end and src.start < e.end and e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") for e in doc.ents)
+    named = any(e.start < src.end and src.start < e.end and e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") for e in ents_of(doc))
     root = antecedent(src.root)
     if root.lower_ in RELATIVE and root is src.root:
         return "relative pronoun without antecedent"
@@ -974,7 +992,7 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
         return f"source {src.text!r} is a possessive fragment"
     if src[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ") and len(src) > 1:
         return f"source {src.text!r} is cut inside a phrase"  # "China on", "the talks between"
-    in_name = any(e.start <= root.i < e.end for e in doc.ents)
+    in_name = any(e.start <= root.i < e.end for e in ents_of(doc))
     possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
     if not in_name and not possessor and root.lemma_.lower() in lex.not_speakers:
         return f"source {root.text!r} is data, not a speaker"  # "an AFP tally of official figures"
@@ -1033,13 +1051,13 @@ def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
         speaker = None
         if src is not None:
             a, b = src.start, src.end
-            for ent in doc.ents:  # a tagged source that starts inside a name starts at the name
+            for ent in ents_of(doc):  # a tagged source that starts inside a name starts at the name
                 if ent.start < a < ent.end:
                     a = ent.start
             root = doc[a:b].root
             if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
                 a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
-            names = [e for e in doc.ents if a <= e.start and e.end <= b and e.label_ in ("PERSON", "ORG", "STATE")]
+            names = [e for e in ents_of(doc) if a <= e.start and e.end <= b and e.label_ in ("PERSON", "ORG", "STATE")]
             if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
                 a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
             speaker = (a, b)
