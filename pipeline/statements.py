@@ -176,6 +176,16 @@ def subject_of(verb: Token) -> Token | None:
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
             if tok.head is tok:
                 break
+            if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.lemma_ in cue_lexicon().verbs:
+                # "Scholz said Germany would send X, adding that ...": the parse hung the participle on
+                # the reported clause; the one adding is the speaker of the cue whose content holds it
+                up = tok.head
+                while up.head is not up and up.dep_ in ("ccomp", "conj", "xcomp") and up.head.lemma_ not in cue_lexicon().verbs:
+                    up = up.head
+                if up.dep_ == "ccomp" and up.head.lemma_ in cue_lexicon().verbs and up.head.i < tok.i:
+                    tok = up.head
+                    seen += 1
+                    continue
             # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
             # inside the content belongs with the reporting verb
             verbs = cue_lexicon().verbs
@@ -201,6 +211,7 @@ def _bare_participle(tok: Token) -> bool:
 
 
 RELATIVE = {"who", "which", "that", "whom"}
+QUESTIONERS = {"q", "question", "reporter", "reporters", "moderator", "audience", "interviewer"}
 
 
 def antecedent(tok: Token) -> Token:
@@ -328,7 +339,7 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
     # a quote that closes a sentence ('... support."') takes no cue after it: what follows is a new sentence
     closes = qe - qs >= 2 and doc[qe - 2].text in (".", "!")
     # after: '"...," she added' / '..." said the official' / "... the agency quoted Kim as saying"
-    for t in doc[qe:qe if closes else min(sent_end, qe + 12)]:
+    for t in doc[qe:qe if closes else min(sent_end, qe + 40)]:  # past a long apposition ("X, the ..., said")
         if t.text in OPEN_QUOTES and t.i > qe:
             break
         if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
@@ -340,7 +351,8 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
             if subj is None or qs <= subj.i < qe:
                 # the parse took a word of the quote: the speaker stands between quote and verb
                 # ('"...," the official added') or right after the verb ('..." said the official')
-                between = [w for w in doc[qe:t.i] if w.pos_ in ("NOUN", "PROPN", "PRON")]
+                between = [w for w in doc[qe:t.i] if w.pos_ in ("NOUN", "PROPN", "PRON")
+                           and w.dep_ not in ("pobj", "poss", "compound")]  # the head, not "of the EU"
                 after = [w for w in doc[t.i + 1:sent_end] if w.pos_ in ("NOUN", "PROPN", "PRON")][:1]
                 cand = between[-1] if between else (after[0] if after and doc[t.i + 1].pos_ in ("DET", "PROPN", "NOUN", "ADJ") else None)
                 subj = cand
@@ -441,8 +453,11 @@ def speaker_colon(doc: Doc) -> list[Statement]:
     out = []
     line_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
     # a transcript has several `NAME:` lines; one capitalised word and a colon is a dateline ("ISTANBUL: ...")
-    n_caps = sum(1 for st in line_starts if st + 1 < len(doc) and doc[st].is_upper and doc[st].is_alpha
-                 and doc[st + 1].text == ":")
+    def caps_at(st: int) -> bool:
+        st += 1 if st < len(doc) and doc[st].text in OPEN_QUOTES else 0  # '"PENCE: ...' in a quoted transcript
+        return st + 1 < len(doc) and doc[st].is_upper and doc[st].is_alpha and doc[st + 1].text == ":"
+
+    n_caps = sum(1 for st in line_starts if caps_at(st))
     for n, start in enumerate(line_starts):
         i = start
         if i < len(doc) and doc[i].text in OPEN_QUOTES:
@@ -453,6 +468,8 @@ def speaker_colon(doc: Doc) -> list[Statement]:
         if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
             continue
         transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha) and n_caps >= 2
+        if transcript and doc[i:j].text.lower() in QUESTIONERS:
+            continue  # a reporter's or moderator's question is no statement (ANNOTATION.md 17)
         if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
             continue  # a dateline ("ISTANBUL: ..."), not a speaker
         headline = n == 0 and doc[i:j].text.lower() not in cue_lexicon().headline_genres  # not "Analysis: ..."
@@ -471,10 +488,15 @@ def speaker_colon(doc: Doc) -> list[Statement]:
 def _gap_is_cue_only(doc: Doc, prev: Statement, qs: int) -> bool:
     """Between the previous quote and this one stands only that quote's cue sentence."""
     gap = doc[prev.content[1]:qs]
-    if len(gap) > 30 or prev.cue is None or not any(prev.cue[0] <= t.i < prev.cue[1] for t in gap):
+    if len(gap) > 60 or prev.cue is None or not any(prev.cue[0] <= t.i < prev.cue[1] for t in gap):
         return False
-    # '"X," said Shin, a senior analyst at the forum. "Y."': no other verb than the cue in between
-    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and not (prev.cue[0] <= t.i < prev.cue[1]) for t in gap)
+    # '"X," said Shin, a senior analyst at the forum. "Y."', '"X," said Ri, who was appointed in 2020. "Y."':
+    # no other verb than the cue in between, except inside the speaker's apposition or relative clause
+    speaker = set(range(*prev.speaker)) if prev.speaker else set()
+    head = doc[prev.speaker[0]:prev.speaker[1]].root if prev.speaker else None
+    own = set(t.i for t in head.subtree) if head is not None else set()
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and not (prev.cue[0] <= t.i < prev.cue[1])
+                   and t.i not in own and t.i not in speaker for t in gap)
 
 
 # -- reported speech -----------------------------------------------------------------
@@ -586,6 +608,9 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "the timing suggested", "satellite images show": no speaker (ANNOTATION.md 17)
     if _bare_participle(verb) and not any(c.dep_ == "agent" for c in verb.children):
         return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
+    if lemma in ("ask", "request") and any(t.lemma_ in ("name", "identify") and any(c.dep_ == "neg" for c in t.children)
+                                           for t in verb.subtree):
+        return None  # "who asked not to be named": a condition of the source, no statement
     if lemma in NEGATED_NOT_SAID and any(c.dep_ == "neg" for c in verb.children):
         return None  # "did not say when", "has not commented": no statement (ANNOTATION.md 17)
     speaker = _speaker_of(doc, verb, subj)
@@ -695,7 +720,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
-    content = _cut_free_relative(doc, *_cut_participle(doc, *content))
+    content = _cut_medium(doc, *_cut_free_relative(doc, *_cut_participle(doc, *content)))
     s, e = _trim(doc, *content)
     single = e - s == 1 and doc[s].pos_ in ("NOUN", "PROPN") and lemma in lex.obj | lex.to
     if e - s < 2 and not single:
@@ -741,6 +766,25 @@ def _can_speak(doc: Doc, tok: Token) -> bool:
     return tok.lemma_.lower() in cue_lexicon().speaker_nouns
 
 
+def _cut_medium(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """`called for more school investment in a statement`, `... on Twitter`: where it was said is no
+    part of what was said."""
+    words = [t.lower_ for t in doc[s:e]]
+    for k in range(len(words) - 1, 1, -1):
+        if words[k - 1] in ("in", "on", "during", "via") and k - 1 > 0:
+            tail = doc[s + k:e]
+            if tail.root.lemma_.lower() in MEDIUM_NOUNS and all(not t.is_punct or t.text in "." for t in tail) \
+                    and not any(t.text in OPEN_QUOTES + CLOSE_QUOTES for t in tail):
+                return s, s + k - 1
+            break
+    return s, e
+
+
+MEDIUM_NOUNS = {"statement", "interview", "post", "tweet", "twitter", "x", "facebook", "briefing", "conference",
+                "letter", "speech", "address", "broadcast", "video", "message", "release", "communique", "op-ed",
+                "column", "podcast", "telegram", "debate", "hearing", "rally"}
+
+
 def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """`... on Saturday in what Netanyahu said was a direct response`: an embedded statement with its own
     speaker ends the clause before it (ANNOTATION.md 15)."""
@@ -760,7 +804,14 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
     participle of a cue verb after a comma starts another statement. Other participle clauses stay
     (`..., with the minister speaking to both sides`)."""
     verbs = cue_lexicon().verbs
+    inside_quote = False
     for i in range(s + 2, e - 1):
+        if doc[i].text in OPEN_QUOTES or doc[i].text in CLOSE_QUOTES:
+            inside_quote = not inside_quote if doc[i].text == '"' else doc[i].text in OPEN_QUOTES
+        # "..., though she acknowledged it was unlikely": the reporter's concession, not what was said
+        if not inside_quote and doc[i].text == "," and doc[i + 1].lower_ in ("though", "although") \
+                and doc[i + 1].dep_ == "mark" and not (s <= doc[i + 1].head.i < i):
+            return s, i
         # "... of sabotaging the talks and said the group ...": a cue verb joined by a conjunction
         if doc[i].pos_ == "CCONJ" and doc[i + 1].pos_ == "VERB" and doc[i + 1].lemma_ in verbs \
                 and doc[i + 1].dep_ == "conj" and doc[i + 1].head.i < i:

@@ -289,3 +289,36 @@ def test_according_to_after_another_speakers_words(statements):
 def test_a_perfect_participle_clause_keeps_its_speaker(statements):
     s = one(statements("While Beijing has long called for talks, it has also raised its defence budget."), "called for")
     assert s["speaker"] == "Beijing" and s["content"] == "talks"
+
+
+# fourth review: US political copy and long quotes ----------------------------------------------
+
+def test_quote_pieces_around_a_speaker_with_a_relative_clause_or_long_apposition(statements):
+    found = statements("\"We will not back down,\" said Han Tae-ho, who was appointed envoy in 2021. "
+                       "\"They must abandon their hostile policy.\"")
+    (s,) = [x for x in found if x["cue"] == "said"]
+    assert s["content"].endswith("hostile policy.\"") and s["speaker"] == "Han Tae-ho"
+    found = statements("\"The sanctions have failed,\" Laura Pinto, the country's trade minister and a member of "
+                       "the cabinet, told reporters.")
+    assert one(found, "told")["speaker"] == "Laura Pinto"
+
+
+def test_concessions_media_and_conditions_of_a_source(statements):
+    s = one(statements("Alvarez said the party would win the district, though she acknowledged the polls were "
+                       "close."), "said")
+    assert s["content"] == "the party would win the district"
+    assert one(statements("The union called for higher wages in a statement."), "called for")["content"] == "higher wages"
+    found = statements("The sources, who asked not to be named, said the talks had stalled.")
+    assert [x["cue"] for x in found] == ["said"]
+
+
+def test_adding_belongs_to_the_reporting_speaker(statements):
+    found = statements("Chancellor Jonas Keller said Berlin would send more systems, adding that Europe must do more.")
+    assert one(found, "adding")["speaker"] == "Jonas Keller"
+
+
+def test_quoted_transcripts_and_questions(statements):
+    text = ('"MODERATOR: Will you debate again?\n\n"GARCIA: We are ready for any debate.\n\n'
+            '"NOVAK: My opponent is afraid of the voters.')
+    found = statements(text)
+    assert {s["speaker"] for s in found} >= {"GARCIA", "NOVAK"} and "MODERATOR" not in {s["speaker"] for s in found}
