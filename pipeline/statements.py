@@ -721,6 +721,9 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
         return None
     content = _cut_medium(doc, *_cut_free_relative(doc, *_cut_participle(doc, *content)))
+    if speaker is not None:
+        left = min(speaker[0], subj.left_edge.i) if subj is not None else speaker[0]
+        content = _across_interruption(doc, verb, (left, speaker[1]), content)
     s, e = _trim(doc, *content)
     single = e - s == 1 and doc[s].pos_ in ("NOUN", "PROPN") and lemma in lex.obj | lex.to
     if e - s < 2 and not single:
@@ -764,6 +767,27 @@ def _can_speak(doc: Doc, tok: Token) -> bool:
     if any(e.start >= tok.left_edge.i and e.end <= tok.i + 1 for e in ents_of(doc)) and tok.lemma_.lower() not in cue_lexicon().not_speakers:
         return True  # "the Chinese military", "the ministry's report"
     return tok.lemma_.lower() in cue_lexicon().speaker_nouns
+
+
+def _across_interruption(doc: Doc, verb: Token, speaker: tuple[int, int] | None, content: tuple[int, int]) -> tuple[int, int]:
+    """`The pollution had become so bad, Mr. Obama noted, that the park was closed`, `Hawaii, as one of
+    his advisers pointed out, normally does not get storms`: an interrupted clause runs across the
+    interruption (ANNOTATION.md 15) — from the start of the sentence when the cue and its speaker stand
+    between commas right before the content."""
+    if speaker is None:
+        return content
+    sent = verb.sent
+    left = speaker[0]
+    while left > sent.start and doc[left - 1].lower_ == "as":
+        left -= 1
+    after = verb.i + 1
+    while after < len(doc) and doc[after].dep_ in ("prt", "advmod") and after < content[0]:
+        after += 1
+    if left - 1 <= sent.start or doc[left - 1].text != "," or after >= len(doc) or doc[after].text != ",":
+        return content
+    if not (after < content[0] <= after + 2) or verb.i > content[0]:
+        return content
+    return sent.start, content[1]
 
 
 def _cut_medium(doc: Doc, s: int, e: int) -> tuple[int, int]:

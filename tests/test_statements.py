@@ -322,3 +322,8 @@ def test_quoted_transcripts_and_questions(statements):
             '"NOVAK: My opponent is afraid of the voters.')
     found = statements(text)
     assert {s["speaker"] for s in found} >= {"GARCIA", "NOVAK"} and "MODERATOR" not in {s["speaker"] for s in found}
+
+
+def test_an_interrupted_clause_runs_across_the_interruption(statements):
+    s = one(statements("The air there had become so bad, the governor noted, that schools were closed."), "noted")
+    assert s["content"].startswith("The air there") and s["content"].endswith("schools were closed")
