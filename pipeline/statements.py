@@ -29,6 +29,8 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Token
 
+from . import lexicons
+
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
 FIRST_PERSON = {"i", "we", "you", "me", "us"}
 OPEN_QUOTES = "\u201c\""
@@ -211,6 +213,7 @@ def _bare_participle(tok: Token) -> bool:
 
 
 RELATIVE = {"who", "which", "that", "whom"}
+TOPIC_VERBS = {"comment", "talk", "speak", "discuss", "exchange", "touch", "dwell"}
 QUESTIONERS = {"q", "question", "reporter", "reporters", "moderator", "audience", "interviewer"}
 
 
@@ -457,18 +460,35 @@ def speaker_colon(doc: Doc) -> list[Statement]:
         st += 1 if st < len(doc) and doc[st].text in OPEN_QUOTES else 0  # '"PENCE: ...' in a quoted transcript
         return st + 1 < len(doc) and doc[st].is_upper and doc[st].is_alpha and doc[st + 1].text == ":"
 
-    n_caps = sum(1 for st in line_starts if caps_at(st))
-    for n, start in enumerate(line_starts):
-        i = start
-        if i < len(doc) and doc[i].text in OPEN_QUOTES:
-            i += 1
+    def name_at(start: int) -> tuple[int, int] | None:
+        i = start + (1 if start < len(doc) and doc[start].text in OPEN_QUOTES else 0)
         j = i
         while j < len(doc) and j - i < 4 and (doc[j].is_title or doc[j].is_upper or doc[j].text == ".") and doc[j].text != ":":
             j += 1
         if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
+            return None
+        return i, j
+
+    n_caps = sum(1 for st in line_starts if caps_at(st))
+    # a briefing transcript in title case: several paragraphs opened by `Lin Jian:`, `AFP:` (not genres)
+    genres = cue_lexicon().headline_genres
+    named_lines = [nm for st in line_starts[1:] if (nm := name_at(st)) and doc[nm[0]:nm[1]].text.lower() not in genres]
+    briefing = len(named_lines) >= 2
+    outlets = {e.name for e in lexicons.orgs() if e.kind == "news"} | {a for e in lexicons.orgs() if e.kind == "news" for a in e.aliases}
+    for n, start in enumerate(line_starts):
+        found = name_at(start)
+        if found is None:
             continue
-        transcript = all(t.is_upper for t in doc[i:j] if t.is_alpha) and n_caps >= 2
-        if transcript and doc[i:j].text.lower() in QUESTIONERS:
+        i, j = found
+        name = doc[i:j].text
+        caps = all(t.is_upper for t in doc[i:j] if t.is_alpha)
+        transcript = (caps and n_caps >= 2) or (briefing and n > 0 and name.lower() not in genres)
+        line_end = j + 1
+        while line_end < len(doc) and not (doc[line_end].is_space and "\n" in doc[line_end].text):
+            line_end += 1
+        question = name.lower() in QUESTIONERS or name in outlets or name.upper() in outlets or \
+            any(t.text == "?" for t in doc[max(j, line_end - 2):line_end])
+        if transcript and question:
             continue  # a reporter's or moderator's question is no statement (ANNOTATION.md 17)
         if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
             continue  # a dateline ("ISTANBUL: ..."), not a speaker
@@ -608,6 +628,8 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None  # "the timing suggested", "satellite images show": no speaker (ANNOTATION.md 17)
     if _bare_participle(verb) and not any(c.dep_ == "agent" for c in verb.children):
         return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return None  # "if Moscow rejected a ceasefire": a hypothetical act (SCHEMA.md statement types)
     if lemma in ("ask", "request") and any(t.lemma_ in ("name", "identify") and any(c.dep_ == "neg" for c in t.children)
                                            for t in verb.subtree):
         return None  # "who asked not to be named": a condition of the source, no statement
@@ -1081,6 +1103,12 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
         return "content runs across paragraphs"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
+    if cue_words and cue_words[-1].lemma_.lower() in lex.cognition | lex.clause and \
+            any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in ("will", "would") for c in cue_words[-1].children) \
+            and cue_words[-1].lemma_.lower() in lex.cognition:
+        return "a demand on someone's thoughts ('should know'), not a statement"
+    if any(t.lemma_.lower() in TOPIC_VERBS for t in cue_words) and doc[st.cue[1] - 1].lower_ in ("on", "about", "of"):
+        return "topic only ('commented on the visit'), not a statement (ANNOTATION.md 17)"
     if any(t.lemma_.lower() in lex.tagger_not_cues for t in cue_words):
         return "an attempt, plan or question, not a statement"  # "has sought to", "responding to a question"
     if cue_words and _bare_participle(cue_words[0]) and \

@@ -327,3 +327,28 @@ def test_quoted_transcripts_and_questions(statements):
 def test_an_interrupted_clause_runs_across_the_interruption(statements):
     s = one(statements("The air there had become so bad, the governor noted, that schools were closed."), "noted")
     assert s["content"].startswith("The air there") and s["content"].endswith("schools were closed")
+
+
+# fifth review: Korea, China-US, Russia-Ukraine copy ------------------------------------------------
+
+def test_a_briefing_transcript_in_title_case_without_the_questions(statements):
+    text = ("Foreign Ministry Spokesperson Ma Lin's Regular Press Conference on May 6\n\n"
+            "AFP: The minister said Beijing could mediate. Will China send an envoy?\n\n"
+            "Ma Lin: China has always upheld an objective position on the crisis.\n\n"
+            "Bloomberg: Could you share more details?\n\n"
+            "Ma Lin: The visit is an important step for relations.")
+    found = statements(text)
+    answers = [s for s in found if s["cue"] == ":"]
+    assert [s["speaker"] for s in answers] == ["Ma Lin", "Ma Lin"]
+    assert not [s for s in found if s["speaker"] in ("AFP", "Bloomberg")]
+
+
+def test_topic_only_hypothetical_and_answers_given_as_press_statements(statements):
+    assert not [s for s in statements("The envoy commented on the visit and declined to comment on the talks.")
+                if "comment" in s["cue"]]
+    assert not [s for s in statements("The sanctions would be lifted if Tehran agreed to the inspections.")
+                if s["cue"] == "agreed"]
+    text = ("A spokesman for the ministry gave the following answer to a question raised by the agency:\n\n"
+            "The reckless act will backfire.")
+    (s,) = [x for x in statements(text) if x["cue"] == "gave"]
+    assert s["content"] == "The reckless act will backfire."
