@@ -106,12 +106,16 @@ def office_holder_index(relations: Iterable[dict], dates: dict[str, str]) -> dic
     return holders
 
 
+# posts several people hold at once: their holder is never taken from another document
+SHARED_POSTS = ("spokes", "official", "adviser", "advisor", "aide", "deputy", "vice")
+
+
 def patch_office_speaker(s: dict, holders: dict[str, dict[str, str]]) -> None:
     """The holder of the office (any document) replaces the office's state as speaker;
     with several holders, the one stated in the document closest in date, none on a tie."""
     office = s.get("speaker_office")
-    if not office or office not in holders:
-        return
+    if not office or office not in holders or any(w in office for w in SHARED_POSTS):
+        return  # a ministry has several spokespersons: another document's one is no evidence
     cands = holders[office]
     if len(cands) == 1:
         s["speaker_id"] = next(iter(cands))

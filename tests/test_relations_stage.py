@@ -102,3 +102,13 @@ def test_explain_prints_each_speaker_with_its_rule_and_candidates(out: Path, cap
     i = next(k for k, ln in enumerate(lines) if "[pronoun]" in ln)
     assert "person:kim-yo-jong" in lines[i] and "last_speaker=" in lines[i + 1]
     assert main(["explain", "no-such-doc", "--output", str(out / "out")]) == 2
+
+
+def test_a_spokesperson_is_never_taken_from_another_document():
+    from pipeline.relations import resolve_office_speakers
+
+    rel = [{"relation": "HOLDS_OFFICE", "source_id": "person:ana-ruiz", "target_id": "office:USA:spokesperson", "doc_id": "a"}]
+    stmts = [{"doc_id": "a", "date": "2025-03-01", "speaker_id": "person:ana-ruiz", "speaker_office": ""},
+             {"doc_id": "b", "date": "2025-03-02", "speaker_id": "state:USA", "speaker_office": "office:USA:spokesperson"}]
+    resolve_office_speakers(stmts, rel)
+    assert stmts[1]["speaker_id"] == "state:USA"  # a department has several spokespersons
