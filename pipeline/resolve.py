@@ -602,13 +602,36 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     # else the candidate mentioned last before this mention (in full or resolved)
     before = [(start, pid) for start, pid in resolved if start < ent.start and pid in candidates]
     if before:
-        return max(before)[1]
+        # the candidate last named as the one acting (a subject), not one named inside another person's
+        # apposition: "Kim Yo Jong, the sister of leader Kim Jong Un, said ... Kim claimed" -> Kim Yo Jong
+        doc = ent.doc
+        acting = [(start, pid) for start, pid in before
+                  if doc[start:start + 1].root.head.dep_ in ("nsubj", "nsubjpass") or
+                  any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[start:start + 4] if t.ent_iob_ != "O")]
+        recent = max(before)
+        if acting and max(acting)[1] != recent[1] and _in_apposition(doc, recent[0]) and \
+                doc[recent[0]].sent.start == doc[max(acting)[0]].sent.start:
+            return max(acting)[1]
+        return recent[1]
     return f"person:{doc_id}-{token}"  # ambiguous and unresolved: kept apart from other documents
 
 
 def _person_titles() -> frozenset[str]:
     """Royal and religious titles before a name (``offices.toml``, `person_titles`)."""
     return frozenset(lexicons.offices().get("person_titles", []))
+
+
+def _in_apposition(doc: Doc, i: int) -> bool:
+    """The token stands in a phrase set off by commas that describes someone else (`, the sister of
+    leader Kim Jong Un,`): an apposition or a prepositional object inside one."""
+    t = doc[i]
+    for _ in range(6):
+        if t.dep_ == "appos":
+            return True
+        if t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def _state_body_heads() -> frozenset[str]:

@@ -323,3 +323,9 @@ def test_body_ids_acronyms_short_names_and_owner_bodies(nlp):
     got4 = [(sp.text, eid) for sp, eid, st in resolve_doc(nlp("The Joint Chiefs of Staff said North Korea fired a missile."),
                                                            "k", credit_state="KOR")]
     assert ("Joint Chiefs of Staff", "org:joint-chiefs-of-staff-kor") in got4
+
+
+def test_a_lone_surname_takes_the_person_acting_not_one_named_in_an_apposition(nlp):
+    found = ids(nlp, "Park Min-ji, the younger sister of party chairman Park Sung-ho, issued a statement on "
+                     "Sunday. In the statement, Park claimed the drills were a provocation.")
+    assert ("Park", "person:park-min-ji") in found
