@@ -639,13 +639,14 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     children = list(verb.children)
     content: tuple[int, int] | None = None
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and \
-            any(c.dep_ == "agent" for c in children):
-        # "As already warned by X, CONTENT": the main clause is what X said
+            (any(c.dep_ == "agent" for c in children) or (subj is not None and subj.head.i == verb.i)) \
+            and verb.i < verb.head.i and speaker is not None:
+        # "As already warned by X, CONTENT", "As President X has pointed out, CONTENT": the main clause
         main = verb.head
         a, b = _subtree_span(verb)
         s2, e2 = _trim(doc, b, main.right_edge.i + 1)
         if e2 - s2 >= 3 and s2 <= main.i:
-            return Statement(content=(s2, e2), cue=(verb.i, verb.i + 1), speaker=speaker,
+            return Statement(content=(s2, e2), cue=_cue_phrase(doc, verb, lex), speaker=speaker,
                              kind=_kind(doc, s2, e2))
     if verb.dep_ == "parataxis" and lemma in lex.clause and speaker is not None \
             and not any(c.dep_ == "ccomp" for c in children):
@@ -1117,6 +1118,9 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if cue_words and any(c.dep_ == "auxpass" for c in cue_words[-1].children) and \
             any(c.dep_ == "nsubjpass" and st.speaker[0] <= c.i < st.speaker[1] for c in cue_words[-1].children):
         return "the passive subject is the one acted on, not the speaker"  # "X has been accused of ..."
+    if any(t.lower_ in ("should", "must", "ought") for t in doc[st.cue[0]:st.cue[1]]) or \
+            any(a.lower_ == "had" and b.lower_ == "better" for a, b in zip(doc[st.cue[0]:st.cue[1]], doc[st.cue[0] + 1:st.cue[1]])):
+        return "a directive ('had better think twice'), not a statement"
     if any(t.lower_ in ("reportedly", "allegedly") for t in cue_words):
         return "the journalist's hedge, not a cue"  # "Kim reportedly ordered the test" (ANNOTATION.md 17)
     if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")

@@ -352,3 +352,9 @@ def test_topic_only_hypothetical_and_answers_given_as_press_statements(statement
             "The reckless act will backfire.")
     (s,) = [x for x in statements(text) if x["cue"] == "gave"]
     assert s["content"] == "The reckless act will backfire."
+
+
+def test_as_x_pointed_out_and_directives(statements):
+    s = one(statements("As President Lena Horvat has pointed out, both sides stand to gain from cooperation."),
+            "pointed out")
+    assert s["speaker"] == "Lena Horvat" and s["content"] == "both sides stand to gain from cooperation"
