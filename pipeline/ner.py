@@ -125,12 +125,34 @@ def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> It
         yield from flush()
 
 
+def dateline_state(clean: CleanDocument) -> str:
+    """The state of a dateline's place (`KYIV, Ukraine (AP) --`, `SEOUL, March 12 --`): a capital or a
+    state's name from the state lexicon, or ""."""
+    aliases = lexicons.states().aliases
+    for r in clean.removed:
+        if r.kind != "dateline":
+            continue
+        for part in r.text.split(",")[:2]:
+            name = part.strip().split("(")[0].strip()
+            for cand in (name, name.title()):
+                hit = aliases.get(cand)
+                if hit is not None and hit[1] in ("capital", "name"):
+                    return hit[0]
+    return ""
+
+
 def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     """Mentions of one parsed document in raw offsets, credits included."""
     credit_state = ""
     orgs = lexicons.org_index()
     if clean.credit in orgs and clean.credit in lexicons.domestic_outlets():
         credit_state = orgs[clean.credit].state  # not an international wire's home state (AP, AFP)
+    else:
+        # "KYIV, Ukraine (AP) --": the dateline's state, when the story itself names it (a GENEVA
+        # dateline over talks between others does not make the bodies Swiss)
+        credit_state = dateline_state(clean)
+        if credit_state and not any(e.label_ == "STATE" and e.kb_id_ == credit_state for e in doc.ents):
+            credit_state = ""
     found: list[tuple[int, int, Mention]] = []
     doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}

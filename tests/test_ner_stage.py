@@ -196,3 +196,20 @@ def test_a_rerun_after_the_merge_writes_nothing(variants_dir: Path):
     report = ner.run(settings)
     assert report.written == 0
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_wires_dateline_gives_its_state_to_bodies_named_without_one(tmp_path):
+    from conftest import pipeline_run
+
+    raw = tmp_path / "src"
+    raw.mkdir()
+    (raw / "wire_kyiv.txt").write_text(
+        "Drone strikes hit power plants\n\nKYIV, Ukraine (AP) — Russia launched 40 drones overnight and Russia "
+        "threatened more strikes, the defense ministry said on Tuesday. Most were shot down over Ukraine.\n",
+        encoding="utf-8")
+    out = pipeline_run(tmp_path, [raw / "wire_kyiv.txt"], stages=("clean-text", "ner"))
+    import csv
+
+    with open(out / "tables" / "mentions.csv", encoding="utf-8") as fh:
+        ids = {r["text"]: r["entity_id"] for r in csv.DictReader(fh)}
+    assert ids["defense ministry"].endswith("-ukr"), ids  # not AP's home state, not the dominant Russia
