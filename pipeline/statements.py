@@ -721,7 +721,12 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                     content = _subtree_span(patient)
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
-        if obj is not None and speaker is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ != "DATE":
+        if obj is None and any(c.dep_ == "oprd" for c in children):
+            # "calling them a rehearsal for invasion": the parse makes the object a dative
+            obj = next((c for c in children if c.dep_ == "dative" and c.i > verb.i), None)
+        if obj is not None and speaker is not None and (obj.pos_ in ("NOUN", "PROPN") or
+                                                        (obj.dep_ == "dative" and obj.pos_ == "PRON")) \
+                and obj.ent_type_ != "DATE":
             content = _subtree_span(obj)
             # "put forward a proposal on Monday": a date at the end is when, not what
             while content[1] - content[0] > 2 and doc[content[1] - 1].ent_type_ in ("DATE", "TIME"):

@@ -358,3 +358,10 @@ def test_as_x_pointed_out_and_directives(statements):
     s = one(statements("As President Lena Horvat has pointed out, both sides stand to gain from cooperation."),
             "pointed out")
     assert s["speaker"] == "Lena Horvat" and s["content"] == "both sides stand to gain from cooperation"
+
+
+def test_calling_them_a_name(statements):
+    found = statements("Pyongyang reacted angrily to the exercises, calling them a rehearsal for invasion, while "
+                       "Tokyo insists they are defensive.")
+    s = one(found, "calling")
+    assert s["speaker"] == "Pyongyang" and s["content"] == "them a rehearsal for invasion"
