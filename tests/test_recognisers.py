@@ -420,3 +420,10 @@ def test_an_ambiguous_state_name_in_a_list_of_states(nlp):
     assert [e.kb_id_ for e in doc.ents if e.text == "Chad"] == ["TCD"]
     doc2 = nlp("Chad Miller, a farmer, said the harvest was poor.")
     assert "STATE" not in labelled(doc2, "Chad") and "STATE" not in labelled(doc2, "Chad Miller")
+
+
+def test_places_written_like_names_and_press_conferences_are_no_entities(nlp):
+    found = ents(nlp("Coast guard ships fired water cannon near Meiling Dao, and rockets were launched from the "
+                     "Sunan area. Spokesperson Ma Lin's Regular Press Conference was held on Monday."))
+    assert not any(t in ("Meiling Dao", "Sunan", "Regular Press Conference") for t, _ in found), found
+    assert ("Ma Lin", "PERSON") in found

@@ -195,11 +195,15 @@ class EntityMerger:
         chosen = filter_spans(chosen)
         chosen = [sp for sp in chosen if not self._in_document_name(doc, sp) and not self._platform(doc, sp)]
         chosen = self._drop_vessels_and_categories(doc, chosen)
+        # "Regular Press Conference", "Daily Press Briefing": an event, not an organisation (ANNOTATION.md 8)
+        chosen = [sp for sp in chosen if not (sp.label_ == "ORG" and not sp.kb_id_ and len(sp) >= 2 and
+                                              sp[-2:].text.lower() in ("press conference", "news conference", "press briefing"))]
         chosen = self._drop_things_and_places(doc, chosen)
         chosen = filter_spans([self._complete_name(doc, sp) if sp.label_ == "PERSON" else sp for sp in chosen])
         # "Kim Il Sung Square": a name followed by a place word names a place, not a person
         chosen = [sp for sp in chosen if not (sp.label_ == "PERSON" and sp.end < len(doc) and doc[sp.end].text in self.place_words)
-                  and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))]
+                  and not (sp.label_ == "PERSON" and all(t.text in self.place_words for t in sp))
+                  and not (sp.label_ == "PERSON" and len(sp) > 1 and sp[-1].text in self.place_words)]
         chosen = self._split_titles(doc, chosen)
         # a one-word ORG or STATE guess that is the surname of a person named
         # in the document is that person ("Biden" after "Joe Biden"), or the same
