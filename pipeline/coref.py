@@ -450,7 +450,6 @@ class SpeakerResolver:
         """`the Iran-backed group`, `the movement`: the bodies named before, in any role (`Houthi rebels`),
         of a kind the noun can stand for (a group is no army or ministry); the same paragraph, the
         subject role and recency count."""
-        doc = self.doc
         para = self.paragraph(before)
         kinds = {e.name: e.kind for e in lexicons.orgs()}
         allowed = {kind, ""} if kind else GROUP_KINDS.get(noun, {""})
