@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -184,6 +185,18 @@ def _group_kind(head: Token) -> str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital -> ISO3, from the state lexicon (`officials in Ankara`)."""
+    return {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
+
+
+@lru_cache(maxsize=1)
+def _document_nouns() -> frozenset[str]:
+    """Nouns for documents that speak (`the statement said`, `the post read`): cues.toml [press]."""
+    return cue_lexicon().press_nouns | cue_lexicon().document_nouns
+
+
 def _head(doc: Doc, s: int, e: int) -> Token | None:
     span = doc[s:e]
     return span.root if len(span) else None
@@ -233,21 +246,18 @@ class SpeakerResolver:
                 people_in.setdefault(self.sent_no[ent.start], {}).setdefault(ent._.entity_id, ent)
         # "Kallas said her country ...": a sentence naming one person and then using only `his` or only
         # `her` tells that person's gender
+        verbs = cue_lexicon().verbs
         for n, sent in enumerate(doc.sents):
             people = people_in.get(n, {})
             if len(people) != 1:
                 continue
             (pid, ent), = people.items()
-            verbs = cue_lexicon().verbs
             after = {t.lower_ for t in doc[ent.end:sent.end]
                      if not (t.dep_ == "nsubj" and t.head.lemma_ in verbs)}  # "..., she said": another speaker
             m, f = bool(after & {"he", "him", "his", "himself"}), bool(after & {"she", "her", "hers", "herself"})
             if m != f:
                 self.gender.setdefault(pid, "m" if m else "f")
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
-        self.capitals = {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
-        self.press_nouns = cue_lexicon().press_nouns | {"declaration", "release", "post", "communique", "statement",
-                                                        "letter", "message", "notice", "note", "tweet", "memo"}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -311,7 +321,7 @@ class SpeakerResolver:
                     obj = next((c for c in t.children if c.dep_ == "pobj"), None)
                     if obj is not None:
                         name = doc[obj.left_edge.i:obj.i + 1].text
-                        iso = self.capitals.get(name) or self.capitals.get(obj.text)
+                        iso = _capitals().get(name) or _capitals().get(obj.text)
                         if iso:
                             return Resolution([f"state:{iso}"], "capital")
         # "the Japanese official": a demonym ties an unnamed speaker to its state
@@ -451,13 +461,13 @@ class SpeakerResolver:
         of a kind the noun can stand for (a group is no army or ministry); the same paragraph, the
         subject role and recency count."""
         para = self.paragraph(before)
-        kinds = {e.name: e.kind for e in lexicons.orgs()}
+        kinds = lexicons.org_index()
         allowed = {kind, ""} if kind else GROUP_KINDS.get(noun, {""})
         cands: dict[str, Candidate] = {}
         for ent in self.ents:
             if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id:
                 continue
-            kind = kinds.get(ent.kb_id_, "")
+            kind = kinds[ent.kb_id_].kind if ent.kb_id_ in kinds else ""
             if kind not in allowed or (kind == "" and noun in ("group", "movement", "militia", "rebel", "faction")
                                        and any(t.lower_ in ("ministry", "department", "army", "forces", "agency")
                                                for t in ent)):
@@ -531,7 +541,7 @@ class SpeakerResolver:
             return Resolution([], "none")
         head = head_tok.lemma_.lower()
         words = {t.lower_ for t in doc[s:e]}
-        if head in self.press_nouns:
+        if head in _document_nouns():
             return self._document(s, e, head)
         # "a ministry official", "a department spokesperson": the body of that kind named last
         body_word = next((t for t in head_tok.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
@@ -549,9 +559,9 @@ class SpeakerResolver:
             return Resolution([], "nominal")  # an indefinite phrase brings in someone new: no antecedent
         if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
             # "all member states", "the members": of the international body named last
-            intl = {e.name for e in lexicons.orgs() if e.kind == "international"}
-            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x.kb_id_ in intl
-                         and x._.entity_id), None)
+            orgs = lexicons.org_index()
+            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
+                         and x.kb_id_ in orgs and orgs[x.kb_id_].kind == "international"), None)
             if body is not None:
                 return Resolution([body._.entity_id], "nominal",
                                   [Candidate([body._.entity_id], body.text, body.start, {"members_of": 1.0}, 1.0)])
@@ -677,7 +687,7 @@ class SpeakerResolver:
             res = self._plural(s)
         else:
             res = self.ids_for_phrase(s, e)
-            if not res.ids and head in self.press_nouns:
+            if not res.ids and head in _document_nouns():
                 res = self._document(s, e, head)
             elif not res.ids and head:
                 res = self._nominal(s, e)
@@ -693,48 +703,51 @@ class SpeakerResolver:
         return Resolution([], "first-person")
 
 
-def targets(doc: Doc, st: Statement, speaker_ids: list[str]) -> list[str]:
-    """Entities the statement is about: named in its content (states, people, bodies) or as the cue's
-    addressee (`urged Pyongyang to ...`), `his country` and the like resolved to the speaker's state,
-    demonyms standing for a state's actors; never the speaker."""
-    s, e = st.content
-    cfg = cue_lexicon().targets
-    ents = tuple(doc.ents)
-    # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
-    addressee: list[int] = []
-    if st.cue is not None:
-        verb = doc[st.cue[0]:st.cue[1]].root
-        for c in verb.children:
-            if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
-                addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
-    out: list[str] = []
-    for ent in ents:
-        inside = s <= ent.start and ent.end <= e
-        if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
-            out.append(ent._.entity_id)
-    speaker_state = _speaker_state(doc, speaker_ids)
-    for t in list(doc[s:e]) + [doc[i] for i in addressee]:
-        if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
-            if speaker_state:
-                out.append(speaker_state)
-    for dem in doc.spans.get("ng_demonyms", []):
-        if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
-            out.append(f"state:{dem.kb_id_}")
-    # a post named in the content whose holder the document names ("the Hungarian prime minister's visit")
-    # (not a title written with its holder's name, `President Joe Biden`: the name counts when it is inside)
-    holders = {o._.entity_id: p._.entity_id for o, p in office_holders(doc) if o._.entity_id and p._.entity_id}
-    for ent in ents:
-        if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in holders and \
-                not (ent.end < len(doc) and any(x.label_ == "PERSON" and x.start == ent.end for x in ents)):
-            out.append(holders[ent._.entity_id])
-    # "the two countries" in the content: the two states named together before
-    words = [t.lower_ for t in doc[s:e]]
-    for i, w in enumerate(words[:-1]):
-        if w in ("two", "both") and words[i + 1] in ("countries", "nations", "neighbours", "neighbors"):
-            out.extend(SpeakerResolver(doc)._last_pair(s + i))
-            break
-    speakers = set(speaker_ids)
-    return [x for x in dict.fromkeys(out) if x not in speakers]
+    # -- targets -------------------------------------------------------------------------------------
+
+    def targets(self, st: Statement, speaker_ids: list[str]) -> list[str]:
+        """Entities the statement is about: named in its content (states, people, bodies) or as the cue's
+        addressee (`urged Pyongyang to ...`), `his country` and the like resolved to the speaker's state,
+        demonyms standing for a state's actors or acts, posts whose holder the document names, `the two
+        countries`; never the speaker."""
+        doc, ents = self.doc, self.ents
+        s, e = st.content
+        cfg = cue_lexicon().targets
+        # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
+        addressee: list[int] = []
+        if st.cue is not None:
+            verb = doc[st.cue[0]:st.cue[1]].root
+            for c in verb.children:
+                if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
+                    addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
+        out: list[str] = []
+        for ent in ents:
+            inside = s <= ent.start and ent.end <= e
+            if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
+                out.append(ent._.entity_id)
+        speaker_state = _speaker_state(ents, speaker_ids)
+        for t in list(doc[s:e]) + [doc[i] for i in addressee]:
+            if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
+                if speaker_state:
+                    out.append(speaker_state)
+        for dem in doc.spans.get("ng_demonyms", []):
+            if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
+                out.append(f"state:{dem.kb_id_}")
+        # a post named in the content whose holder the document names ("the Hungarian prime minister's
+        # visit"; not a title written with its holder's name, `President Joe Biden`: the name counts itself)
+        person_at = {x.start for x in ents if x.label_ == "PERSON"}
+        for ent in ents:
+            if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in self.office_holder \
+                    and ent.end not in person_at:
+                out.append(self.office_holder[ent._.entity_id])
+        # "the two countries" in the content: the two states named together before
+        words = [t.lower_ for t in doc[s:e]]
+        for i, w in enumerate(words[:-1]):
+            if w in ("two", "both") and words[i + 1] in ("countries", "nations", "neighbours", "neighbors"):
+                out.extend(self._last_pair(s + i))
+                break
+        speakers = set(speaker_ids)
+        return [x for x in dict.fromkeys(out) if x not in speakers]
 
 
 def _demonym_noun(dem: Span) -> Token:
@@ -745,11 +758,11 @@ def _demonym_noun(dem: Span) -> Token:
     return head
 
 
-def _speaker_state(doc: Doc, speaker_ids: list[str]) -> str:
+def _speaker_state(ents: tuple[Span, ...], speaker_ids: list[str]) -> str:
     for sid in speaker_ids:
         if sid.startswith("state:"):
             return sid
-        for ent in doc.ents:
+        for ent in ents:
             if ent._.entity_id == sid and ent._.state:
                 return f"state:{ent._.state}"
     return ""

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, DocBin
 from . import lexicons
 from .components import extensions  # noqa: F401  (Doc/Span attributes)
 from .config import Settings
-from .coref import SpeakerResolver, targets
+from .coref import SpeakerResolver
 from .document import OffsetMap
 from .progress import progress
 from .resolve import office_holders
@@ -75,7 +75,7 @@ def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], li
         res = resolver.explain(st, prev)
         st.speaker_office = res.office
         st.speaker_resolution = res.to_json()
-        out.append((st, res.ids, targets(doc, st, res.ids)))
+        out.append((st, res.ids, resolver.targets(st, res.ids)))
         prev = st
     return out
 

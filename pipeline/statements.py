@@ -57,6 +57,7 @@ class CueLexicon:
     nouns: frozenset[str]
     press_verbs: frozenset[str]
     press_nouns: frozenset[str]
+    document_nouns: frozenset[str]
     body_end_openers: tuple[str, ...]
     body_end_phrases: tuple[str, ...]
     headline_genres: frozenset[str]
@@ -85,6 +86,7 @@ def cue_lexicon() -> CueLexicon:
         particles=frozenset(v["particles"]), nouns=frozenset(cfg["nouns"]["clause"]),
         press_verbs=frozenset(cfg["press"]["verbs"]),
         press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
+        document_nouns=frozenset(cfg["press"]["document_nouns"]),
         body_end_openers=tuple(cfg["press"]["body_end_openers"]), body_end_phrases=tuple(cfg["press"]["body_end_phrases"]),
         headline_genres=frozenset(cfg["press"]["headline_genres"]),
         cognition=frozenset(v["cognition"]),
@@ -450,6 +452,12 @@ def _dash_name(doc: Doc, qe: int) -> tuple[tuple[int, int], tuple[int, int]] | N
     return (i, i + 1), (j, k)
 
 
+@lru_cache(maxsize=1)
+def _outlet_names() -> frozenset[str]:
+    """Names and aliases of news outlets: in a briefing transcript, their lines are questions."""
+    return frozenset(n for e in lexicons.orgs() if e.kind == "news" for n in (e.name, *e.aliases))
+
+
 def speaker_colon(doc: Doc) -> list[Statement]:
     """`PENCE: Well, ...` in a transcript, and a headline `Pence: Flowers Won't Be at Debate`:
     a line opened by a name and a colon is what that name said."""
@@ -474,7 +482,7 @@ def speaker_colon(doc: Doc) -> list[Statement]:
     genres = cue_lexicon().headline_genres
     named_lines = [nm for st in line_starts[1:] if (nm := name_at(st)) and doc[nm[0]:nm[1]].text.lower() not in genres]
     briefing = len(named_lines) >= 2
-    outlets = {e.name for e in lexicons.orgs() if e.kind == "news"} | {a for e in lexicons.orgs() if e.kind == "news" for a in e.aliases}
+    outlets = _outlet_names()
     for n, start in enumerate(line_starts):
         found = name_at(start)
         if found is None:
@@ -1131,7 +1139,7 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")
                                                                      for t in doc[st.cue[0]:st.cue[1]]):
         return "negated: nothing was said"
-    ok = any((t.pos_ != "NOUN" and t.lemma_.lower() in lex.verbs | {"accord"}) or
+    ok = any((t.pos_ != "NOUN" and (t.lemma_.lower() in lex.verbs or t.lemma_.lower() == "accord")) or
              (t.pos_ == "NOUN" and t.lemma_.lower() in lex.nouns) or
              (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words
              for t in cue_words)
