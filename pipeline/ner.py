@@ -296,13 +296,14 @@ def _apply_to_docbins(nlp_dir: Path, doc_ids: list[str], merged: dict[str, str])
         rec_path, bin_path = nlp_dir / f"{cid}.json", nlp_dir / f"{cid}.spacy"
         if not rec_path.exists() or not bin_path.exists():
             continue
-        mentions = json.loads(rec_path.read_text(encoding="utf-8")).get("mentions", [])
+        rec = json.loads(rec_path.read_text(encoding="utf-8"))
+        mentions = rec.get("mentions", [])
+        present = {m["entity_id"] for m in mentions}
+        want_applied = {k: v for k, v in merged.items() if k in present}
+        if rec.get("cross_document_ids") == want_applied:
+            continue
         wanted = {(m["clean_start"], m["clean_end"], m["label"]): merged.get(m["entity_id"], m["entity_id"])
                   for m in mentions if m.get("source", "text") == "text"}
-        applied = json.loads(rec_path.read_text(encoding="utf-8")).get("cross_document_ids")
-        want_applied = {k: v for k, v in merged.items() if any(m["entity_id"] == k for m in mentions)}
-        if applied == want_applied:
-            continue
         vocab = vocab or Vocab()
         docs = list(DocBin().from_bytes(bin_path.read_bytes()).get_docs(vocab))
         changed = False
@@ -317,6 +318,5 @@ def _apply_to_docbins(nlp_dir: Path, doc_ids: list[str], merged: dict[str, str])
             for doc in docs:
                 db.add(doc)
             write_bytes_atomic(bin_path, db.to_bytes())
-        rec = json.loads(rec_path.read_text(encoding="utf-8"))
         rec["cross_document_ids"] = want_applied
         write_text_atomic(rec_path, json.dumps(rec, ensure_ascii=False, indent=1) + "\n")

@@ -59,7 +59,10 @@ def build_nlp(model: str, loader: Callable | None = None):
     """The pretrained model plus newsgraph's components."""
     from . import components  # noqa: F401  (registers the factories)
 
+    from .components.tokenizer import adapt_tokenizer
+
     nlp = load_model(model, loader=loader)
+    adapt_tokenizer(nlp)  # before any component tokenizes its patterns
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsgraph_paragraphs", before="parser")
     for name in COMPONENTS:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -74,18 +75,15 @@ def fold(text: str) -> str:
 def office_slug(text: str) -> str:
     """Slug of a post, in the singular: `Prime Ministers` (before their holders' names) -> `prime-minister`."""
     s = slug(text)
-    heads = {h.lower() for h in lexicons.offices()["heads"]}
     last = s.rsplit("-", 1)[-1]
-    if last.endswith("s") and last[:-1] in heads:
+    if last.endswith("s") and last[:-1] in _office_heads():
         s = s[:-1]
     return s
 
 
 def person_parts(text: str) -> tuple[str, ...]:
     """The parts of a name that make its id: lower case, no accents, no `Jr.`, no patronymic."""
-    rules = lexicons.persons()
-    suffixes = {x.rstrip(".") for x in rules.get("name_suffixes", [])}
-    endings = tuple(rules.get("patronymic_endings", []))
+    suffixes, endings = _name_suffixes(), _patronymic_endings()
     text = re.sub(r"[\"“”]\w[^\"“”]*[\"“”]", " ", fold(text))  # a nickname in quotes: Robert "Bobby" Scott
     parts = [q for p in re.split(r"[\s\-\u2010\u2011]+", text.lower()) if (q := re.sub(r"[.'’‘]", "", p))]
     while len(parts) > 1 and parts[-1] in suffixes:
@@ -97,6 +95,22 @@ def person_parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+@lru_cache(maxsize=1)
+def _office_heads() -> frozenset[str]:
+    return frozenset(h.lower() for h in lexicons.offices()["heads"])
+
+
+@lru_cache(maxsize=1)
+def _name_suffixes() -> frozenset[str]:
+    return frozenset(x.rstrip(".") for x in lexicons.persons().get("name_suffixes", []))
+
+
+@lru_cache(maxsize=1)
+def _patronymic_endings() -> tuple[str, ...]:
+    return tuple(lexicons.persons().get("patronymic_endings", []))
+
+
+@lru_cache(maxsize=None)
 def name_key(part: str) -> str:
     """One form for the Latin spellings of a name part (``persons.toml``, `transliteration`):
     `zelenskiy`, `zelensky`, `zelenskyy` -> `zelensky`; `borrel`, `borrell` -> `borel`."""
@@ -106,31 +120,26 @@ def name_key(part: str) -> str:
     return key
 
 
-def _translit_rules() -> list[tuple[re.Pattern, str]]:
-    global _TRANSLIT
-    if _TRANSLIT is None:
-        _TRANSLIT = [(re.compile(p), r) for p, r in lexicons.persons().get("transliteration", [])]
-    return _TRANSLIT
+@lru_cache(maxsize=1)
+def _translit_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(p), r) for p, r in lexicons.persons().get("transliteration", []))
 
 
-_TRANSLIT: list | None = None
+@lru_cache(maxsize=1)
+def _given_names() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for group in lexicons.persons().get("given_name_variants", []):
+        for variant in group:
+            out.setdefault(name_key(variant), name_key(group[0]))
+    return out
 
 
 def given_key(part: str) -> str:
     """One form for the spellings of a given name (``persons.toml``, `given_name_variants`):
     `Volodymyr`, `Vladimir` -> `vladimir`; `Muhammad`, `Mohamed` -> `mohammed`; any other
     name part is its :func:`name_key`."""
-    global _GIVEN
-    if _GIVEN is None:
-        _GIVEN = {}
-        for group in lexicons.persons().get("given_name_variants", []):
-            for variant in group:
-                _GIVEN.setdefault(name_key(variant), name_key(group[0]))
     key = name_key(part)
-    return _GIVEN.get(key, key)
-
-
-_GIVEN: dict[str, str] | None = None
+    return _given_names().get(key, key)
 
 
 def person_key(parts) -> tuple[str, ...]:
@@ -286,12 +295,16 @@ def _owner_body_state(text: str) -> str:
     tail = low[k + 4:]
     if tail.startswith("the "):
         tail = tail[4:]
-    for entry in lexicons.orgs():
-        if entry.state and entry.kind != "seat" and any(tail == a.lower() for a in entry.aliases):
-            return entry.state
-    return ""
+    return _body_states_by_alias().get(tail, "")
 
 
+@lru_cache(maxsize=1)
+def _body_states_by_alias() -> dict[str, str]:
+    """Lower-case alias -> state of the lexicon bodies that have one (seats aside)."""
+    return {a.lower(): e.state for e in lexicons.orgs() if e.state and e.kind != "seat" for a in e.aliases}
+
+
+@lru_cache(maxsize=1)
 def _short_names() -> dict[str, str]:
     """One-word names of state bodies (``orgs.toml``, `short_names`): `Treasury` = `Treasury Department`."""
     return {slug(k): v for k, v in lexicons.org_grammar().get("short_names", {}).items()}
@@ -339,12 +352,19 @@ def _host_place(ent: Span) -> str:
     return doc[i:j].text if j > i else ""
 
 
-def _org_id(ent: Span, state: str, orgs: dict[str, lexicons.OrgEntry]) -> str:
+def _org_base(ent: Span, orgs: dict[str, lexicons.OrgEntry]) -> str | None:
+    """The slug a body's id is built on; None for a lexicon body whose state is fixed (no qualifier)."""
     name = ent.kb_id_ or ent.text
     entry = orgs.get(name)
     if entry is not None and entry.fixed_state:
-        return "org:" + slug(name)
-    base = slug(name) if entry is not None else org_canonical(name)
+        return None
+    return slug(name) if entry is not None else org_canonical(name)
+
+
+def _org_id(ent: Span, state: str, orgs: dict[str, lexicons.OrgEntry]) -> str:
+    base = _org_base(ent, orgs)
+    if base is None:
+        return "org:" + slug(ent.kb_id_ or ent.text)
     host = _host_place(ent)
     if host:
         base = f"{base}-{state.lower()}-{slug(host)}" if state else f"{base}-{slug(host)}"
@@ -445,28 +465,22 @@ def _one_state_per_name(out: list[tuple[Span, str, str]], orgs: dict[str, lexico
     office_states: dict[str, set] = defaultdict(set)
     org_states: dict[str, set] = defaultdict(set)
 
-    def office_slug(eid: str) -> str:
+    def post_of(eid: str) -> str:
         return eid.split(":")[-1]
-
-    def org_key(sp: Span) -> str | None:
-        entry = orgs.get(sp.kb_id_ or sp.text)
-        if entry is not None and entry.fixed_state:
-            return None
-        return slug(sp.kb_id_ or sp.text) if entry is not None else org_canonical(sp.kb_id_ or sp.text)
 
     for sp, eid, st in out:
         if sp.label_ == "OFFICE":
-            office_states[office_slug(eid)].add(st)
-        elif sp.label_ == "ORG" and (k := org_key(sp)) is not None and st:
+            office_states[post_of(eid)].add(st)
+        elif sp.label_ == "ORG" and (k := _org_base(sp, orgs)) is not None and st:
             org_states[k].add(st)
     fixed = []
     for sp, eid, st in out:
         if sp.label_ == "OFFICE":
-            states = office_states[office_slug(eid)] - {""}
+            states = office_states[post_of(eid)] - {""}
             if not st and len(states) == 1:
                 st = next(iter(states))
-                eid = f"office:{st}:{office_slug(eid)}"
-        elif sp.label_ == "ORG" and not st and (k := org_key(sp)) is not None and len(org_states.get(k, ())) == 1:
+                eid = f"office:{st}:{post_of(eid)}"
+        elif sp.label_ == "ORG" and not st and (k := _org_base(sp, orgs)) is not None and len(org_states.get(k, ())) == 1:
             st = next(iter(org_states[k]))
             eid = _org_id(sp, st, orgs)
         fixed.append((sp, eid, st))
@@ -533,6 +547,7 @@ def _headline(span: Span) -> bool:
     return len(words) >= 4 and sum(t.is_title for t in words) >= 0.8 * len(words)
 
 
+@lru_cache(maxsize=1)
 def _particles() -> frozenset[str]:
     return frozenset(lexicons.persons().get("particles", []))
 
@@ -616,6 +631,7 @@ def _person_key(ent: Span, full, office_before, holders, doc_id: str, resolved: 
     return f"person:{doc_id}-{token}"  # ambiguous and unresolved: kept apart from other documents
 
 
+@lru_cache(maxsize=1)
 def _person_titles() -> frozenset[str]:
     """Royal and religious titles before a name (``offices.toml``, `person_titles`)."""
     return frozenset(lexicons.offices().get("person_titles", []))
@@ -634,14 +650,17 @@ def _in_apposition(doc: Doc, i: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
 def _state_body_heads() -> frozenset[str]:
     return frozenset(lexicons.org_grammar()["heads"])
 
 
+@lru_cache(maxsize=1)
 def _common_surnames() -> frozenset[str]:
     return frozenset(lexicons.persons()["korean_surnames"])
 
 
+@lru_cache(maxsize=1)
 def _surname_first() -> frozenset[str]:
     """Surnames of names written surname first (Korean, Chinese), lower case, no accents."""
     rules = lexicons.persons()

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
+from .orgs import initials_match
 from ..resolve import _headline, name_key
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
@@ -81,7 +82,8 @@ class EntityMerger:
         self.ambiguous_states = {n: iso for iso, n in lexicons.states().names.items() if n not in self.states}
         # a surname alone that the model reads as an organisation (persons.toml)
         self.speech_verbs = frozenset(persons.get("speech_verbs", []))
-        self.org_words = frozenset(w.lower() for w in names.get("org_words", [])) | frozenset(lexicons.org_grammar()["heads"])
+        self.body_heads = frozenset(lexicons.org_grammar()["heads"])
+        self.org_words = frozenset(w.lower() for w in names.get("org_words", [])) | self.body_heads
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -95,7 +97,7 @@ class EntityMerger:
         `Israel Katz` after a title (PERSON), `Sudan Doctors Network` (ORG, no state body);
         never a state body (`US State Department` stays `US` + `State Department`)."""
         by_tok = {i: sp for sp in ours for i in range(sp.start, sp.end)}
-        heads = frozenset(lexicons.org_grammar()["heads"])
+        heads = self.body_heads
         out = []
         for ent in doc.ents:
             if ent.label_ not in ("PERSON", "ORG"):
@@ -255,7 +257,7 @@ class EntityMerger:
         i = sp.start - 1
         if i >= 1 and doc[i].lower_ == "of" and doc[i - 1].lower_ in self.place_nouns:
             return True
-        return i >= 0 and doc[i].lower_ in ("in", "near", "outside", "inside", "around", "throughout") and doc[i].pos_ == "ADP"
+        return i >= 0 and doc[i].lower_ in self.locative and doc[i].pos_ == "ADP"
 
     def _states_in_lists(self, doc: Doc, chosen: list[Span]) -> list[Span]:
         """`to Chad, Egypt and South Sudan`: a state's name left out of the state lexicon as ambiguous
@@ -325,8 +327,8 @@ class EntityMerger:
         for sp in chosen:
             if sp.text in vessels and sp.label_ in ("ORG", "PERSON") and not sp.kb_id_:
                 continue
-            initials = "".join(t.text[0] for t in sp if t.is_title)
-            if sp.label_ == "ORG" and not sp.kb_id_ and (sp.text.rstrip("s") in kinds or (len(sp) > 1 and initials in kinds)):
+            if sp.label_ == "ORG" and not sp.kb_id_ and (sp.text.rstrip("s") in kinds or (
+                    len(sp) > 1 and any(initials_match(k, [t.text for t in sp]) for k in kinds))):
                 continue
             out.append(sp)
         return out
@@ -414,6 +416,8 @@ class EntityMerger:
 
     def _title_at(self, doc: Doc, i: int) -> int:
         """Length of the royal or religious title starting at token ``i`` (0: none)."""
+        if doc[i].text not in self.title_words:
+            return 0  # most tokens: no title begins here
         for title in self.titles:
             n = len(title)
             if i + n <= len(doc) and tuple(t.text for t in doc[i:i + n]) == title:

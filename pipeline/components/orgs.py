@@ -63,6 +63,7 @@ class OrgRecogniser:
             self.phrases_lower.add(entry.name, [nlp.tokenizer(a) for a in entry.aliases if " " in a])
         g = lexicons.org_grammar()
         heads, domains = g["heads"], g["domains"]
+        self.heads = frozenset(heads)
         self.grammar = Matcher(nlp.vocab)
         self.grammar.add("DOMAIN_HEAD", [[{"LOWER": {"IN": domains}, "OP": "+"}, {"LOWER": {"IN": heads}}]])
         self.grammar.add("HEAD_OF", [[{"LOWER": {"IN": heads}, "IS_TITLE": True}, {"LOWER": "of"}, {"LOWER": "the", "OP": "?"},
@@ -120,7 +121,7 @@ class OrgRecogniser:
         + the body it belongs to (`Taiwan Affairs Office of the State Council`, `General Office of the
         Central Committee`)."""
         out = []
-        heads = set(lexicons.org_grammar()["heads"])
+        heads = self.heads
         for sp in doc.spans.get(self.states_key, []):
             e = sp.end
             if e + 1 < len(doc) and doc[e].lower_ == "affairs" and doc[e].is_title and doc[e + 1].lower_ in heads \

@@ -12,7 +12,6 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
-from .tokenizer import adapt_tokenizer
 
 
 @Language.factory("newsgraph_persons", default_config={"spans_key": "ng_persons", "max_syllable_len": 6})
@@ -22,7 +21,6 @@ def make_persons(nlp: Language, name: str, spans_key: str, max_syllable_len: int
 
 class PersonRecogniser:
     def __init__(self, nlp, spans_key, max_syllable_len):
-        adapt_tokenizer(nlp)  # `Im Eul-chul` is no `I'm`
         self.spans_key = spans_key
         data = lexicons.persons()
         self.honorifics = set(data["honorifics"])

@@ -21,7 +21,6 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .. import lexicons
-from .tokenizer import adapt_tokenizer
 
 
 @Language.factory(
@@ -63,7 +62,6 @@ def make_states(nlp: Language, name: str, spans_key: str, demonyms_key: str, loc
 class StateRecogniser:
     def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
                  region_words, shorthand_pairs, in_nouns=("authority", "government", "official"), foreign_words=()):
-        adapt_tokenizer(nlp)  # before any pattern is tokenized
         self.spans_key, self.demonyms_key = spans_key, demonyms_key
         self.place_nouns = set(place_nouns)
         self.attack_nouns = set(attack_nouns)

@@ -1,4 +1,4 @@
-"""Two fixes to the pretrained tokenizer for news copy, applied when our components are built.
+"""Two fixes to the pretrained tokenizer for news copy, applied by `build_nlp` before our components.
 
 - A Korean surname is never split as a contraction: the English exceptions
   read `Im` as `I'm` (`I` + `m`), which breaks `Im Eul-chul` at the start of
@@ -18,7 +18,7 @@ GLUED_OPENING_QUOTE = r"(?<=[.!?;:,])[“‘\"«](?=\w)"
 
 
 def adapt_tokenizer(nlp: Language) -> None:
-    """Idempotent: safe to call from every factory that needs it."""
+    """Called once by :func:`pipeline.nlp.build_nlp`, before the components are added."""
     tok = nlp.tokenizer
     if not hasattr(tok, "rules") or not hasattr(tok, "infix_finditer"):
         return
@@ -26,6 +26,4 @@ def adapt_tokenizer(nlp: Language) -> None:
     rules = tok.rules or {}
     if any(s in rules for s in surnames):
         tok.rules = {k: v for k, v in rules.items() if k not in surnames}
-    infixes = list(nlp.Defaults.infixes or [])
-    if GLUED_OPENING_QUOTE not in infixes:
-        tok.infix_finditer = compile_infix_regex(infixes + [GLUED_OPENING_QUOTE]).finditer
+    tok.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes or []) + [GLUED_OPENING_QUOTE]).finditer
