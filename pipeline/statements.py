@@ -245,7 +245,7 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
             not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0].end:names[-1].start]):
         return _trim(doc, s, names[-1].end)
     for ent in ents_of(doc):  # the head is part of a name: the whole name (even when the parse split it)
-        if ent.label_ == "PERSON" and ent.start <= head.i < ent.end:
+        if ent.label_ in ("PERSON", "ORG", "STATE") and ent.start <= head.i < ent.end:
             return ent.start, ent.end
     # "the leader's sister Kim Yo Jong": the name that is not a possessor
     names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e

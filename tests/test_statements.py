@@ -365,3 +365,9 @@ def test_calling_them_a_name(statements):
                        "Tokyo insists they are defensive.")
     s = one(found, "calling")
     assert s["speaker"] == "Pyongyang" and s["content"] == "them a rehearsal for invasion"
+
+
+def test_a_speaker_inside_a_bodys_name_is_the_whole_name(statements):
+    found = statements("The Central Committee of the Workers' Party of Korea, which rejected the offer, said talks "
+                       "were pointless.")
+    assert one(found, "said")["speaker"] == "Central Committee of the Workers' Party of Korea"
