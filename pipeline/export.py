@@ -265,8 +265,11 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         for s, t, d in H.edges(data=True):
             w = simple.get_edge_data(s, t, {}).get("weight", 0) + d.get("weight", 1)
             simple.add_edge(s, t, weight=w)
-        if title.startswith("Who") and simple.number_of_nodes() <= 16:
-            pos = nx.circular_layout(simple)  # few states: every label readable
+        if simple.number_of_nodes() <= 20:
+            # few nodes: on a circle, grouped by type, every label stays readable (a spring layout
+            # packs a hub and its satellites into one knot when the graph falls into pieces)
+            order = sorted(simple, key=lambda n: (str(H.nodes[n].get("type", "")), str(H.nodes[n].get("label", n))))
+            pos = nx.circular_layout(order)
         else:
             # started from a circle and given room, hubs do not pull everything into one knot
             pos = nx.spring_layout(simple, pos=nx.circular_layout(simple), seed=7,
