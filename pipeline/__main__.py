@@ -46,6 +46,8 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="debug messages")
     p.add_argument("--rules-only", action="store_true", help="relations: do not use the statistical attribution tagger")
     p.add_argument("--attribution-model", metavar="DIR", help="relations: a trained attribution tagger (default: the one shipped)")
+    p.add_argument("--threads", type=int, metavar="N", help="relations: CPU threads of the attribution tagger "
+                   "(default: every CPU this process may use, or $NEWSGRAPH_THREADS)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return _explain(args)
     settings = from_env().with_overrides(
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
-        quiet=args.quiet, strict=args.strict, force=args.force,
+        quiet=args.quiet, strict=args.strict, force=args.force, threads=args.threads,
     )
     if args.rules_only:
         settings = settings.with_overrides(use_tagger=False)

@@ -36,6 +36,8 @@ class Settings:
     # the statistical attribution tagger (relations stage); None: the one shipped in pipeline/models/
     attribution_model: str | None = None
     use_tagger: bool = True
+    # CPU threads the attribution tagger may use (0: every CPU this process may run on)
+    threads: int = 0
 
     # -- where each stage writes --------------------------------------------
     @property
@@ -59,6 +61,7 @@ _ENV = {
     "output_dir": "NEWSGRAPH_OUT",
     "model": "NEWSGRAPH_MODEL",
     "max_bytes": "NEWSGRAPH_MAX_BYTES",
+    "threads": "NEWSGRAPH_THREADS",
 }
 
 

@@ -39,14 +39,27 @@ RELATION_COLUMNS = ["source_id", "relation", "target_id", "doc_id", "start", "en
 
 
 def default_tagger_dir() -> Path:
-    return Path(str(resources.files("pipeline") / "models" / "attribution"))
+    """The shipped attribution tagger: the transformer (ONNX) one, else the older CNN one."""
+    models = Path(str(resources.files("pipeline") / "models"))
+    from .attribution.onnx_tagger import is_transformer_dir
+
+    return models / "attribution-transformer" if is_transformer_dir(models / "attribution-transformer") else models / "attribution"
 
 
 def load_tagger(settings: Settings):
-    """The trained attribution tagger, or None (rules only) when it is switched off or not built."""
+    """The trained attribution tagger, or None (rules only) when it is switched off or not built.
+
+    A model directory the user names must load; a broken one is a one-line ``StageError``."""
     if not settings.use_tagger:
         return None
     path = Path(settings.attribution_model) if settings.attribution_model else default_tagger_dir()
+    from .attribution.onnx_tagger import TaggerModelError, TransformerTagger, is_transformer_dir
+
+    if is_transformer_dir(path) or (settings.attribution_model and not (path / "config.cfg").exists()):
+        try:
+            return TransformerTagger(path, threads=settings.threads)
+        except TaggerModelError as exc:
+            raise StageError(str(exc)) from None
     if not (path / "config.cfg").exists():
         log.info("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
         return None
@@ -55,18 +68,22 @@ def load_tagger(settings: Settings):
     return AttributionTagger(path)
 
 
-def doc_statements(doc: Doc, tagger=None) -> list[tuple[Statement, list[str], list[str]]]:
+def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None) -> list[tuple[Statement, list[str], list[str]]]:
     """(statement, speaker ids, target ids) for one parsed document.
 
+    ``tags``: the attribution tagger's BIO tags of the document's tokens, when
+    they were computed for a batch of documents; else ``tagger`` tags it here.
     A speaker named only by an office whose holder the document does not name
     is left at the office's state; ``Statement.speaker_office`` keeps the
     office id for the cross-document step (:func:`resolve_office_speakers`).
     """
     tagged = None
-    if tagger is not None:
+    if tags is None and tagger is not None:
+        tags = tagger.tags(doc)
+    if tags is not None:
         from .attribution.tagger import decode
 
-        tagged = decode(tagger.tags(doc), doc)
+        tagged = decode(tags, doc)
     stmts = extract(doc, tagged)
     resolver = SpeakerResolver(doc)
     out = []
@@ -162,7 +179,7 @@ def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
     return [(a, r, b, s, e) for (a, r, b), (s, e) in rels.items()]
 
 
-def _records(doc: Doc, tagger) -> dict:
+def _records(doc: Doc, tagger, tags: list[str] | None = None) -> dict:
     src = doc._.source or {}
     om = OffsetMap.from_json(src["offset_map"])
     raw_text = _raw_text(src.get("source_path", ""))
@@ -174,7 +191,7 @@ def _records(doc: Doc, tagger) -> dict:
         return raw_text[rs:re_] if raw_text is not None else doc[s:e].text
 
     statements = []
-    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger), start=1):
+    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger, tags), start=1):
         cs, ce = raw(*st.content)
         row = {"statement_id": f"{doc._.doc_id}:s{n}", "doc_id": doc._.doc_id, "date": src.get("date", ""),
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
@@ -210,8 +227,31 @@ def fingerprint(tagger) -> str:
     h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
     h.update(lexicons.fingerprint().encode())
     if tagger is not None:
-        h.update(json.dumps(tagger.nlp.meta.get("performance", {}), sort_keys=True).encode())
+        h.update(tagger.fingerprint.encode())
     return h.hexdigest()[:16]
+
+
+# documents whose windows the attribution tagger reads in one batch of forward passes
+TAGGER_BATCH_DOCS = 8
+
+
+def _batch_tags(tagger, docs: list[Doc]) -> dict[int, list[str] | Exception]:
+    """The tagger's tags of each document (by ``id``), batched across documents when it can;
+    a batch that fails is redone one document at a time so only the bad one fails."""
+    if tagger is None or not docs:
+        return {}
+    if hasattr(tagger, "tags_batch"):
+        try:
+            return {id(d): t for d, t in zip(docs, tagger.tags_batch(docs))}
+        except Exception:
+            pass
+    out: dict[int, list[str] | Exception] = {}
+    for d in docs:
+        try:
+            out[id(d)] = tagger.tags(d)
+        except Exception as exc:
+            out[id(d)] = exc
+    return out
 
 
 def run(settings: Settings) -> StageReport:
@@ -228,6 +268,29 @@ def run(settings: Settings) -> StageReport:
     fp = fingerprint(tagger)
     vocab = spacy.blank("en").vocab
     files = sorted(nlp_dir.glob("*.spacy"))
+    pending: list[tuple[Path, str, Doc | None, str]] = []  # (shard, key, doc, error reading it)
+
+    def flush() -> None:
+        tags_of = _batch_tags(tagger, [d for _, _, d, _ in pending if d is not None])
+        for target, key, doc, error in pending:
+            try:
+                if doc is None:
+                    raise ValueError(error)
+                tags = tags_of.get(id(doc))
+                if isinstance(tags, Exception):
+                    raise tags
+                rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags)}
+                report.counts["ok"] += 1
+            except Exception as exc:  # one bad document must not stop the run
+                log.error("%s: error: %s: %s", target.stem, type(exc).__name__, exc)
+                rec = {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
+                report.counts["error"] += 1
+            if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
+                report.written += 1
+            else:
+                report.unchanged += 1
+        pending.clear()
+
     for path in progress(files, desc="relations", quiet=settings.quiet):
         data = path.read_bytes()
         key = hashlib.sha256(data).hexdigest()[:16] + "-" + fp
@@ -242,16 +305,12 @@ def run(settings: Settings) -> StageReport:
                 pass
         try:
             (doc,) = list(DocBin().from_bytes(data).get_docs(vocab))
-            rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger)}
-            report.counts["ok"] += 1
-        except Exception as exc:  # one bad document must not stop the run
-            log.error("%s: error: %s: %s", path.stem, type(exc).__name__, exc)
-            rec = {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
-            report.counts["error"] += 1
-        if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
-            report.written += 1
-        else:
-            report.unchanged += 1
+            pending.append((target, key, doc, ""))
+        except Exception as exc:
+            pending.append((target, key, None, f"unreadable DocBin: {type(exc).__name__}: {exc}"))
+        if len(pending) >= TAGGER_BATCH_DOCS:
+            flush()
+    flush()
     wanted = {p.stem for p in files}
     for stale in sorted(out_dir.glob("*.json")):
         if stale.stem not in wanted:

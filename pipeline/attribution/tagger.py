@@ -7,6 +7,7 @@ dependency labels), in pieces of whole sentences as in training.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class AttributionTagger:
         import spacy
 
         self.nlp = spacy.load(model_dir)
+        self.fingerprint = json.dumps(self.nlp.meta.get("performance", {}), sort_keys=True)
 
     def tags(self, doc: Doc) -> list[str]:
         out: list[str] = []
