@@ -46,6 +46,10 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="debug messages")
     p.add_argument("--rules-only", action="store_true", help="relations: do not use the statistical attribution tagger")
     p.add_argument("--attribution-model", metavar="DIR", help="relations: a trained attribution tagger (default: the one shipped)")
+    p.add_argument("--statements", choices=("speech", "attribution"),
+                   help="relations: what counts as a statement: speech by a speaker (SCHEMA.md; the default) or "
+                        "PolNeAR's attributions (also beliefs, intentions, polls, agentless); evaluate on a PolNeAR "
+                        "gold uses attribution unless told")
     p.add_argument("--threads", type=int, metavar="N", help="relations: CPU threads of the attribution tagger "
                    "(default: every CPU this process may use, or $NEWSGRAPH_THREADS)")
 
@@ -82,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         return _explain(args)
     settings = from_env().with_overrides(
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
-        quiet=args.quiet, strict=args.strict, force=args.force, threads=args.threads,
+        quiet=args.quiet, strict=args.strict, force=args.force, threads=args.threads, statements=args.statements,
     )
     if args.rules_only:
         settings = settings.with_overrides(use_tagger=False)
@@ -142,6 +146,8 @@ def _evaluate(args, settings: Settings) -> int:
 
     gold_dir = Path(args.gold)
     if is_polnear_dir(gold_dir):
+        if not args.statements:  # score PolNeAR by the definition its annotators followed
+            settings = settings.with_overrides(statements="attribution")
         if args.run and _run_all(settings, gold_dir / "text"):
             return 2
         res = evaluate.score_attributions(gold_dir, settings.tables_dir / "statements.csv")
@@ -160,7 +166,7 @@ def _evaluate(args, settings: Settings) -> int:
         speakers = evaluate.score_speakers(golds, settings.output_dir)
         write_text_atomic(settings.output_dir / "speakers.json", json.dumps(speakers, indent=1) + "\n")
         text = evaluate.format_table(res) + "\n" + evaluate.format_speakers(speakers)
-    mode = "rules only" if not settings.use_tagger else "rules + attribution tagger"
+    mode = ("rules only" if not settings.use_tagger else "rules + attribution tagger") + f"; statements: {settings.statements}"
     print(f"== {gold_dir} ({mode})\n{text}")
     write_text_atomic(settings.output_dir / "scores.txt", text + "\n")
     write_text_atomic(settings.output_dir / "scores.json", json.dumps(res, indent=1) + "\n")

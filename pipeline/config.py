@@ -36,6 +36,8 @@ class Settings:
     # the statistical attribution tagger (relations stage); None: the one shipped in pipeline/models/
     attribution_model: str | None = None
     use_tagger: bool = True
+    # what counts as a statement: "speech" (SCHEMA.md) or "attribution" (PolNeAR's wider definition)
+    statements: str = "speech"
     # CPU threads the attribution tagger may use (0: every CPU this process may run on)
     threads: int = 0
 
@@ -62,6 +64,7 @@ _ENV = {
     "model": "NEWSGRAPH_MODEL",
     "max_bytes": "NEWSGRAPH_MAX_BYTES",
     "threads": "NEWSGRAPH_THREADS",
+    "statements": "NEWSGRAPH_STATEMENTS",
 }
 
 

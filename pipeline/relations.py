@@ -26,7 +26,7 @@ from .document import OffsetMap
 from .progress import progress
 from .resolve import office_holders
 from .runner import StageError, StageReport, code_fingerprint
-from .statements import Statement, extract
+from .statements import SCOPES, Statement, extract
 from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
@@ -68,9 +68,11 @@ def load_tagger(settings: Settings):
     return AttributionTagger(path)
 
 
-def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None) -> list[tuple[Statement, list[str], list[str]]]:
+def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None,
+                   scope: str = "speech") -> list[tuple[Statement, list[str], list[str]]]:
     """(statement, speaker ids, target ids) for one parsed document.
 
+    ``scope``: what counts as a statement (``statements.extract``).
     ``tags``: the attribution tagger's BIO tags of the document's tokens, when
     they were computed for a batch of documents; else ``tagger`` tags it here.
     A speaker named only by an office whose holder the document does not name
@@ -84,7 +86,7 @@ def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None) -> list
         from .attribution.tagger import decode
 
         tagged = decode(tags, doc)
-    stmts = extract(doc, tagged)
+    stmts = extract(doc, tagged, scope)
     resolver = SpeakerResolver(doc)
     out = []
     prev = None
@@ -179,7 +181,7 @@ def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
     return [(a, r, b, s, e) for (a, r, b), (s, e) in rels.items()]
 
 
-def _records(doc: Doc, tagger, tags: list[str] | None = None) -> dict:
+def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "speech") -> dict:
     src = doc._.source or {}
     om = OffsetMap.from_json(src["offset_map"])
     raw_text = _raw_text(src.get("source_path", ""))
@@ -191,7 +193,7 @@ def _records(doc: Doc, tagger, tags: list[str] | None = None) -> dict:
         return raw_text[rs:re_] if raw_text is not None else doc[s:e].text
 
     statements = []
-    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger, tags), start=1):
+    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger, tags, scope), start=1):
         cs, ce = raw(*st.content)
         row = {"statement_id": f"{doc._.doc_id}:s{n}", "doc_id": doc._.doc_id, "date": src.get("date", ""),
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
@@ -221,8 +223,8 @@ def _raw_text(path: str) -> str | None:
         return None
 
 
-def fingerprint(tagger) -> str:
-    h = hashlib.sha256(RELATIONS_VERSION.encode())
+def fingerprint(tagger, scope: str = "speech") -> str:
+    h = hashlib.sha256(f"{RELATIONS_VERSION}:{scope}".encode())
     h.update(code_fingerprint("pipeline.statements", "pipeline.coref", "pipeline.relations", "pipeline.resolve").encode())
     h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
     h.update(lexicons.fingerprint().encode())
@@ -264,8 +266,10 @@ def run(settings: Settings) -> StageReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_files(out_dir)
     report = StageReport("relations")
+    if settings.statements not in SCOPES:
+        raise StageError(f"unknown statement scope {settings.statements!r} (one of {', '.join(SCOPES)})")
     tagger = load_tagger(settings)
-    fp = fingerprint(tagger)
+    fp = fingerprint(tagger, settings.statements)
     vocab = spacy.blank("en").vocab
     files = sorted(nlp_dir.glob("*.spacy"))
     pending: list[tuple[Path, str, Doc | None, str]] = []  # (shard, key, doc, error reading it)
@@ -279,7 +283,7 @@ def run(settings: Settings) -> StageReport:
                 tags = tags_of.get(id(doc))
                 if isinstance(tags, Exception):
                     raise tags
-                rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags)}
+                rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags, settings.statements)}
                 report.counts["ok"] += 1
             except Exception as exc:  # one bad document must not stop the run
                 log.error("%s: error: %s: %s", target.stem, type(exc).__name__, exc)

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from . import lexicons
 
@@ -1053,13 +1053,36 @@ def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
     return out
 
 
-def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
-    """Every statement of ``doc``: rules first, then the tagger's where no rule found one."""
+SCOPES = ("speech", "attribution")
+
+
+def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list[Statement]:
+    """Every statement of ``doc`` from the rules and the attribution tagger's spans ``tagged``.
+
+    ``scope`` is what counts as a statement:
+
+    * ``speech`` (SCHEMA.md, ANNOTATION.md): rules first, then the tagger's
+      statements where no rule found one and only those that are speech by a
+      speaker (``tagger_rejection``: not attitudes, plans, polls or topics);
+    * ``attribution`` (PolNeAR's definition: speech, and also beliefs,
+      intentions, polls and agentless attributions): verbatim texts and quotes
+      from the rules, then everything the tagger found, then the other rules'
+      statements where the tagger found none.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown statement scope {scope!r} (one of {', '.join(SCOPES)})")
     lex = cue_lexicon()
     rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
     if not tagged:
         return rule_based
     verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]
+    if scope == "attribution":
+        tagged_st = [st for st in tagger_statements(doc, tagged)
+                     if not any(overlap_ratio(v.content, st.content) >= 0.5 for v in verbatim)]
+        chosen = verbatim + merge(tagged_st, by_cue=False)
+        rest = [st for st in rule_based if st.origin not in ("colon", "quote") and not any(
+            overlap_ratio(c.content, st.content) >= 0.5 or _cues_overlap(c, st) for c in chosen)]
+        return sorted(chosen + rest, key=lambda x: (x.content[0], x.content[1]))
     rule_cues = [st.cue for st in rule_based if st.cue]
     added = []
     for st in tagger_statements(doc, tagged):
@@ -1082,6 +1105,10 @@ def extract(doc: Doc, tagged: list | None = None) -> list[Statement]:
     return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
 
 
+def _cues_overlap(a: Statement, b: Statement) -> bool:
+    return a.cue is not None and b.cue is not None and a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1]
+
+
 PERSONAL_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 
 
@@ -1095,6 +1122,9 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if st.speaker is None:
         return "no source"
     src = doc[st.speaker[0]:st.speaker[1]]
+    if st.cue and doc[st.cue[0]:st.cue[1]].text == ":" and st.speaker[1] == st.cue[0] and \
+            (src.start == 0 or "\n" in doc[src.start - 1].text) and not _is_data(src, lex):
+        return ""  # a line opened by its speaker and a colon: `PENCE: Well, ...`, `Pence: Flowers Won't Be at Debate`
     named = any(e.start < src.end and src.start < e.end and e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") for e in ents_of(doc))
     root = antecedent(src.root)
     if root.lower_ in RELATIVE and root is src.root:
@@ -1103,9 +1133,7 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
         return f"source {src.text!r} is a possessive fragment"
     if src[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ") and len(src) > 1:
         return f"source {src.text!r} is cut inside a phrase"  # "China on", "the talks between"
-    in_name = any(e.start <= root.i < e.end for e in ents_of(doc))
-    possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
-    if not in_name and not possessor and root.lemma_.lower() in lex.not_speakers:
+    if _is_data(src, lex):
         return f"source {root.text!r} is data, not a speaker"  # "an AFP tally of official figures"
     if not named:
         if root.pos_ == "PRON" and root.lower_ not in PERSONAL_PRONOUNS:
@@ -1144,6 +1172,16 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
              (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words
              for t in cue_words)
     return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
+
+
+def _is_data(src: Span, lex: CueLexicon) -> bool:
+    """`polls show`, `an AFP tally of official figures`: a source whose head is data, not a speaker
+    (unless the head is inside a name, or is someone's: `the study's authors`)."""
+    root = antecedent(src.root)
+    doc = src.doc
+    in_name = any(e.start <= root.i < e.end for e in ents_of(doc))
+    possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
+    return not in_name and not possessor and root.lemma_.lower() in lex.not_speakers
 
 
 def tagger_statements(doc: Doc, spans: list) -> list[Statement]:

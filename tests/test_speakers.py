@@ -12,7 +12,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.relations import doc_statements, load_tagger
 from pipeline.resolve import annotate
-from pipeline.statements import Statement, cue_lexicon, tagger_rejection
+from pipeline.statements import Statement, cue_lexicon, extract, tagger_rejection
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +189,23 @@ def test_tagger_statements_without_a_plausible_source_or_cue_are_dropped(nlp):
     said = Statement(content=(12, 17), cue=(11, 12), speaker=(9, 11), origin="tagger")
     assert "cue" in tagger_rejection(doc, banned, lex) and tagger_rejection(doc, said, lex) == ""
     assert tagger_rejection(doc, Statement(content=(3, 8), cue=(2, 3), origin="tagger"), lex) == "no source"
+
+
+def test_the_attribution_scope_keeps_what_speech_leaves_out(nlp):
+    """PolNeAR's definition (scope "attribution") counts polls, intentions and agentless reports; the
+    SCHEMA's ("speech") does not; quotes found by the rules are kept in both."""
+    from pipeline.attribution.tagger import TaggedSpan
+
+    doc = nlp("Polls consistently show that most voters want change. \u201cWe will win,\u201d the senator said.")
+    annotate(doc, "t")
+    tagged = [TaggedSpan("SRC", 0, 1), TaggedSpan("CUE", 1, 3), TaggedSpan("CNT", 3, 8)]
+    speech = extract(doc, tagged, "speech")
+    attribution = extract(doc, tagged, "attribution")
+    assert [doc[s.content[0]:s.content[1]].text for s in speech] == ["\u201cWe will win,\u201d"]
+    assert [doc[s.content[0]:s.content[1]].text for s in attribution] == [
+        "that most voters want change", "\u201cWe will win,\u201d"]
+    with pytest.raises(ValueError):
+        extract(doc, tagged, "everything")
 
 
 # second review: classes found on invented copy --------------------------------------------------

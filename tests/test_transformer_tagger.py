@@ -197,3 +197,20 @@ def test_a_missing_or_corrupt_model_is_a_one_line_error(tmp_path, damage):
 @needs_model
 def test_the_pipeline_uses_the_transformer_tagger_by_default():
     assert default_tagger_dir() == MODEL
+
+
+@needs_model
+def test_the_relations_stage_stops_with_one_line_on_a_corrupt_model(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "model"
+    shutil.copytree(MODEL, bad)
+    for f in bad.glob("*.onnx"):
+        f.write_bytes(b"not a model")
+    (tmp_path / "out" / "nlp").mkdir(parents=True)
+    r = subprocess.run([sys.executable, "-m", "pipeline", "relations", "--output", str(tmp_path / "out"),
+                        "--attribution-model", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 2
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "not a readable ONNX model" in lines[0], r.stderr

@@ -315,6 +315,10 @@ def export(a: argparse.Namespace) -> int:
     meta = {"tags": list(TAGS), "window": a.window, "files": files, "base": "sentence-transformers/all-MiniLM-L6-v2",
             "dev_scores": scores, "history": history}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
+    import shutil
+
+    for f in (Path(__file__).parent / "model_card").iterdir():  # the base model's licence and our notice
+        shutil.copy(f, tmp / f.name)
     if out.exists():
         import shutil
 
