@@ -1065,9 +1065,9 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
       statements where no rule found one and only those that are speech by a
       speaker (``tagger_rejection``: not attitudes, plans, polls or topics);
     * ``attribution`` (PolNeAR's definition: speech, and also beliefs,
-      intentions, polls and agentless attributions): verbatim texts and quotes
-      from the rules, then everything the tagger found, then the other rules'
-      statements where the tagger found none.
+      intentions, polls and agentless attributions): everything the tagger
+      found (its boundaries follow that definition), then the rules' statements
+      where the tagger found nothing.
     """
     if scope not in SCOPES:
         raise ValueError(f"unknown statement scope {scope!r} (one of {', '.join(SCOPES)})")
@@ -1075,14 +1075,12 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
     rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
     if not tagged:
         return rule_based
-    verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]
     if scope == "attribution":
-        tagged_st = [st for st in tagger_statements(doc, tagged)
-                     if not any(overlap_ratio(v.content, st.content) >= 0.5 for v in verbatim)]
-        chosen = verbatim + merge(tagged_st, by_cue=False)
-        rest = [st for st in rule_based if st.origin not in ("colon", "quote") and not any(
-            overlap_ratio(c.content, st.content) >= 0.5 or _cues_overlap(c, st) for c in chosen)]
+        chosen = merge(tagger_statements(doc, tagged, min_tokens=1), by_cue=False)
+        rest = [st for st in rule_based if not any(
+            overlap_ratio(c.content, st.content) > 0 or _cues_overlap(c, st) for c in chosen)]
         return sorted(chosen + rest, key=lambda x: (x.content[0], x.content[1]))
+    verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]
     rule_cues = [st.cue for st in rule_based if st.cue]
     added = []
     for st in tagger_statements(doc, tagged):
@@ -1094,15 +1092,36 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
                 continue  # "Press Statement of ...": one noun compound, not a source and its cue
         if tagger_rejection(doc, st, lex):
             continue
-        inside = any(v.content[0] <= st.content[0] and st.content[1] <= v.content[1] for v in verbatim)
-        if inside:
+        around = next((v for v in verbatim if v.content[0] <= st.content[0] and st.content[1] <= v.content[1]), None)
+        if around is not None:
             src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
             cue_lemma = doc[st.cue[0]:st.cue[1]].root.lemma_ if st.cue else ""
-            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.clause:
+            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.clause or \
+                    _names_own_side(doc, src, around):
                 continue  # the speaker's own acts inside its verbatim statement; speech it reports of others stays
         added.append(st)
     kept = [st for st in added if not any(overlap_ratio(r.content, st.content) >= 0.5 for r in rule_based)]
     return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
+
+
+def _names_own_side(doc: Doc, src: Span, verbatim: Statement) -> bool:
+    """A source inside a verbatim statement that names the statement's own speaker or that speaker's
+    state, as government statements name themselves in the third person (`which the DPRK has
+    demanded`, `the Russian side has repeatedly stated`): the speaker's own act."""
+    if verbatim.speaker is None:
+        return False
+    own_ids, own_states = set(), set()
+    for e in ents_of(doc):
+        if verbatim.speaker[0] <= e.start and e.end <= verbatim.speaker[1]:
+            own_ids.add(e._.entity_id)
+            own_states.add(e._.state)
+    own_ids.discard(None)
+    own_states.discard(None)
+    for e in ents_of(doc):
+        if src.start <= e.start and e.end <= src.end and e.label_ in ("STATE", "ORG", "PERSON"):
+            if e._.entity_id in own_ids or (e.label_ == "STATE" and e._.state in own_states):
+                return True
+    return False
 
 
 def _cues_overlap(a: Statement, b: Statement) -> bool:
@@ -1110,6 +1129,9 @@ def _cues_overlap(a: Statement, b: Statement) -> bool:
 
 
 PERSONAL_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+# coming to know: with `will` or `would` a forecast of someone's knowledge (`they will know`), unlike
+# `we would hope`, `I would expect`, which state a position
+KNOWING = {"know", "understand", "learn", "realize", "realise"}
 
 
 def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
@@ -1145,10 +1167,10 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
         return "content runs across paragraphs"
     cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
-    if cue_words and cue_words[-1].lemma_.lower() in lex.cognition | lex.clause and \
-            any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in ("will", "would") for c in cue_words[-1].children) \
-            and cue_words[-1].lemma_.lower() in lex.cognition:
-        return "a demand on someone's thoughts ('should know'), not a statement"
+    modals = {c.lower_ for c in cue_words[-1].children if c.dep_ == "aux" and c.tag_ == "MD"} if cue_words else set()
+    lemma = cue_words[-1].lemma_.lower() if cue_words else ""
+    if lemma in lex.cognition and (modals - {"will", "would"} or (modals and lemma in KNOWING)):
+        return "a demand on or a forecast of someone's thoughts ('should know', 'they will know'), not a statement"
     if any(t.lemma_.lower() in TOPIC_VERBS for t in cue_words) and doc[st.cue[1] - 1].lower_ in ("on", "about", "of"):
         return "topic only ('commented on the visit'), not a statement (ANNOTATION.md 17)"
     if any(t.lemma_.lower() in lex.tagger_not_cues for t in cue_words):
@@ -1162,6 +1184,9 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if any(t.lower_ in ("should", "must", "ought") for t in doc[st.cue[0]:st.cue[1]]) or \
             any(a.lower_ == "had" and b.lower_ == "better" for a, b in zip(doc[st.cue[0]:st.cue[1]], doc[st.cue[0] + 1:st.cue[1]])):
         return "a directive ('had better think twice'), not a statement"
+    content = doc[st.content[0]:st.content[1]]
+    if cue_words and cue_words[-1].lemma_.lower() == "claim" and not any(t.pos_ in ("VERB", "AUX") for t in content):
+        return "a claim to a thing ('the island it claims as its territory'), not a statement (ANNOTATION.md 17)"
     if any(t.lower_ in ("reportedly", "allegedly") for t in cue_words):
         return "the journalist's hedge, not a cue"  # "Kim reportedly ordered the test" (ANNOTATION.md 17)
     if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")
@@ -1184,17 +1209,22 @@ def _is_data(src: Span, lex: CueLexicon) -> bool:
     return not in_name and not possessor and root.lemma_.lower() in lex.not_speakers
 
 
-def tagger_statements(doc: Doc, spans: list) -> list[Statement]:
-    """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence or the next."""
+def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2) -> list[Statement]:
+    """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence, else in the
+    sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped."""
     cues = [s for s in spans if s.role == "CUE"]
     sources = [s for s in spans if s.role == "SRC"]
     by_cue: dict[tuple[int, int], Statement] = {}
     out: list[Statement] = []
     for c in (s for s in spans if s.role == "CNT"):
-        if c.end - c.start < 2:
+        if sum(1 for t in doc[c.start:c.end] if not (t.is_punct or t.is_space)) < min_tokens:
             continue
         sent_ids = {doc[c.start].sent.start, doc[c.end - 1].sent.start}
         near = [q for q in cues if doc[q.start].sent.start in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
+        if not near:  # a piece that goes on from the sentence before or after: `"...," he said. "..."`
+            around = {doc[c.start - 1].sent.start if c.start > 0 else -1, doc[c.end].sent.start if c.end < len(doc) else -1}
+            near = [q for q in cues if doc[q.start].sent.start in around and
+                    "\n" not in doc[min(q.end, c.end):max(q.start, c.start)].text]  # within the paragraph
         cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
         if cue is None:
             continue

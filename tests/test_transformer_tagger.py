@@ -128,6 +128,16 @@ def test_tokens_without_a_piece_do_not_break_a_span():
     assert tags_for_tokens(spans, lg, offsets) == ["B-CNT", "I-CNT", "I-CNT"]
 
 
+def test_a_paragraph_break_ends_every_span():
+    # the pieces do not see the break; the model says content on both sides: two spans, not one
+    spans = [(0, 3), (3, 5), (5, 9)]
+    offsets = np.asarray([[0, 3], [5, 9]])
+    lg = np.full((2, len(TAGS)), -5.0, dtype=np.float32)
+    lg[:, TAGS.index("I-CNT")] = 5
+    lg[0, TAGS.index("B-CNT")] = 4
+    assert tags_for_tokens(spans, lg, offsets, breaks=[False, True, False]) == ["B-CNT", "O", "B-CNT"]
+
+
 def test_piece_labels_follow_fragments():
     offsets = np.asarray([[0, 3], [4, 8], [8, 10], [11, 15], [16, 20]])
     tags = [TAGS[i] for i in piece_labels(offsets, [("SRC", 0, 3), ("CUE", 4, 10), ("CNT", 11, 20)])]

@@ -167,8 +167,9 @@ def train(a: argparse.Namespace) -> int:
           f"{sum(len(d['ids']) for d in train_docs):,} train pieces, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
     torch.manual_seed(a.seed)
+    init = a.init or base  # --init: go on from a fine-tuned model (a second round with a new schedule)
     model = BertForTokenClassification.from_pretrained(
-        str(base), num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)})
+        str(init), num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)})
     model.train()
     no_decay = ("bias", "LayerNorm.weight")
     params = [{"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
@@ -176,7 +177,7 @@ def train(a: argparse.Namespace) -> int:
     optimizer = torch.optim.AdamW(params, lr=a.lr)
     steps_per_epoch = math.ceil(sum(math.ceil(len(d["ids"]) / size) + 1 for d in train_docs) / a.batch)
     total_steps = steps_per_epoch * a.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(0.06 * total_steps), total_steps)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(a.warmup * total_steps), total_steps)
     state = {"epoch": 0, "batch_in_epoch": 0, "step": 0, "best": -1.0, "history": [], "seconds": 0.0}
     ckpt = work / "checkpoint.pt"
     if ckpt.exists() and not a.restart:
@@ -335,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--polnear", type=Path, required=True)
     t.add_argument("--work", type=Path, default=Path("outputs/attribution-train"))
     t.add_argument("--base", type=Path, default=None)
+    t.add_argument("--init", type=Path, default=None, help="start from this fine-tuned model (WORK/best of a first round)")
+    t.add_argument("--warmup", type=float, default=0.06, help="share of the steps with a rising learning rate")
     t.add_argument("--epochs", type=int, default=4)
     t.add_argument("--batch", type=int, default=16)
     t.add_argument("--window", type=int, default=256)
