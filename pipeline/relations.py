@@ -39,33 +39,28 @@ RELATION_COLUMNS = ["source_id", "relation", "target_id", "doc_id", "start", "en
 
 
 def default_tagger_dir() -> Path:
-    """The shipped attribution tagger: the transformer (ONNX) one, else the older CNN one."""
-    models = Path(str(resources.files("pipeline") / "models"))
-    from .attribution.onnx_tagger import is_transformer_dir
+    """The shipped attribution tagger (``make train-attribution`` rebuilds it)."""
+    from .attribution.onnx_tagger import default_model_dir
 
-    return models / "attribution-transformer" if is_transformer_dir(models / "attribution-transformer") else models / "attribution"
+    return default_model_dir()
 
 
 def load_tagger(settings: Settings):
-    """The trained attribution tagger, or None (rules only) when it is switched off or not built.
+    """The attribution tagger, or None (rules only) when it is switched off or not built.
 
-    A model directory the user names must load; a broken one is a one-line ``StageError``."""
+    A model directory that is there but broken is a one-line ``StageError``."""
     if not settings.use_tagger:
         return None
     path = Path(settings.attribution_model) if settings.attribution_model else default_tagger_dir()
-    from .attribution.onnx_tagger import TaggerModelError, TransformerTagger, is_transformer_dir
+    from .attribution.onnx_tagger import TaggerModelError, TransformerTagger
 
-    if is_transformer_dir(path) or (settings.attribution_model and not (path / "config.cfg").exists()):
-        try:
-            return TransformerTagger(path, threads=settings.threads)
-        except TaggerModelError as exc:
-            raise StageError(str(exc)) from None
-    if not (path / "config.cfg").exists():
+    if not settings.attribution_model and not path.exists():
         log.info("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
         return None
-    from .attribution.tagger import AttributionTagger
-
-    return AttributionTagger(path)
+    try:
+        return TransformerTagger(path, threads=settings.threads)
+    except TaggerModelError as exc:
+        raise StageError(str(exc)) from None
 
 
 def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None,

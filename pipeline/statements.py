@@ -1249,6 +1249,10 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2) -> list[Statem
             if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
                 a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
             speaker = (a, b)
+            head = doc[cue.start:cue.end].root
+            if any(k.dep_ == "auxpass" for k in head.children) and not any(k.dep_ == "agent" for k in head.children) \
+                    and any(k.dep_ == "nsubjpass" and a <= k.i < b for k in head.children):
+                speaker = None  # "peacekeepers have been blamed for ...": the one acted on, not a source
         st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
         by_cue[key] = st
         out.append(st)

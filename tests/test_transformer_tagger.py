@@ -157,8 +157,11 @@ def test_the_exported_model_gives_the_training_frameworks_tags():
         tags = [TAGS[k] for k in viterbi(log_softmax(lg[1:1 + len(ids)]))]
         agree = np.mean([a == b for a, b in zip(tags, ref["tags"])])
         assert agree >= 0.95, (ref["text"], tags, ref["tags"])
-        tol = 0.5 if tagger.model_path.name == "model.int8.onnx" else 1e-3
-        assert np.abs(lg - want).max() < tol
+        diff = np.abs(lg - want)
+        if tagger.model_path.name == "model.int8.onnx":  # int8 weights: logits move a little, tags do not
+            assert diff.mean() < 0.15 and diff.max() < 1.0, (diff.mean(), diff.max())
+        else:
+            assert diff.max() < 1e-3
 
 
 @needs_model

@@ -77,12 +77,17 @@ class TransformerTagger:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise TaggerModelError(f"attribution model {model}: not a readable ONNX model ({msg[:160]})") from None
         self.model_path = model
+        # tag bigram log-probabilities of the training data, weighted, added to the Viterbi decoder
+        trans = self.meta.get("transitions")
+        self.transitions = (float(self.meta.get("transition_weight", 1.0)) * np.asarray(trans, dtype=np.float64)
+                            if trans is not None else None)
         self.window = int(self.meta.get("window", 256)) - 2
         self.stride = stride or self.window * 3 // 4
         self.batch_size = batch_size
         self.cls_id = self.tokenizer.token_to_id("[CLS]")
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
-        h = hashlib.sha256(json.dumps(self.meta.get("dev_scores", {}), sort_keys=True).encode())
+        h = hashlib.sha256(json.dumps([self.meta.get("dev_scores", {}), self.meta.get("transition_weight")],
+                                      sort_keys=True).encode())
         h.update(f"{model.name}:{model.stat().st_size}:{self.window}:{self.stride}".encode())
         self.fingerprint = h.hexdigest()[:16]
 
@@ -121,7 +126,7 @@ class TransformerTagger:
         out = []
         for doc, (lg, offsets) in zip(docs, self.piece_logits([d.text for d in docs])):
             out.append(tags_for_tokens([(t.idx, t.idx + len(t)) for t in doc], lg, offsets,
-                                       breaks=[t.is_space and "\n" in t.text for t in doc]))
+                                       breaks=[t.is_space and "\n" in t.text for t in doc], transitions=self.transitions))
         return out
 
     def tags(self, doc: Doc) -> list[str]:
@@ -129,7 +134,7 @@ class TransformerTagger:
 
 
 def tags_for_tokens(token_spans: Sequence[tuple[int, int]], piece_logits: np.ndarray, offsets: np.ndarray,
-                    breaks: Sequence[bool] | None = None) -> list[str]:
+                    breaks: Sequence[bool] | None = None, transitions: np.ndarray | None = None) -> list[str]:
     """BIO tags of tokens from the logits of their pieces (Viterbi). A token without a piece of its
     own (a space, a character the tokenizer drops) constrains nothing; a line break (``breaks``) is
     outside every span: no PolNeAR content fragment runs across a paragraph (1 in 19,832 in train),
@@ -153,7 +158,7 @@ def tags_for_tokens(token_spans: Sequence[tuple[int, int]], piece_logits: np.nda
                 for b, k in inside:
                     scores[i, b] = np.logaddexp(scores[i, b], scores[i, k])
                 after = False
-    return [TAGS[i] for i in viterbi(scores)]
+    return [TAGS[i] for i in viterbi(scores, transitions=transitions)]
 
 
 # -- the spaCy component -------------------------------------------------------

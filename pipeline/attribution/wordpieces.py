@@ -155,14 +155,16 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
     return x - np.log(np.exp(x).sum(axis=-1, keepdims=True))
 
 
-def viterbi(scores: np.ndarray, allowed: np.ndarray | None = None, start_ok: np.ndarray | None = None) -> np.ndarray:
-    """Best tag sequence for per-position log-probabilities ``scores (n, tags)`` under BIO constraints."""
+def viterbi(scores: np.ndarray, allowed: np.ndarray | None = None, start_ok: np.ndarray | None = None,
+            transitions: np.ndarray | None = None) -> np.ndarray:
+    """Best tag sequence for per-position log-probabilities ``scores (n, tags)`` under BIO constraints,
+    plus ``transitions[i, j]`` (a score for tag j after tag i) where given."""
     n, k = scores.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     allowed = allowed_transitions() if allowed is None else allowed
     start_ok = allowed_starts() if start_ok is None else start_ok
-    trans = np.where(allowed, 0.0, -np.inf)
+    trans = np.where(allowed, 0.0 if transitions is None else transitions, -np.inf)
     score = np.where(start_ok, scores[0], -np.inf)
     back = np.zeros((n, k), dtype=np.int64)
     for i in range(1, n):
