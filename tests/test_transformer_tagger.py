@@ -227,3 +227,17 @@ def test_the_relations_stage_stops_with_one_line_on_a_corrupt_model(tmp_path):
     assert r.returncode == 2
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "not a readable ONNX model" in lines[0], r.stderr
+
+
+@needs_model
+def test_the_spacy_component_assigns_attribution_spans():
+    import pipeline.attribution.onnx_tagger  # noqa: F401  (registers the factory)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("newsgraph_attribution_tagger", config={"model": str(MODEL), "threads": 1})
+    texts = ["The senator said that the bill would pass next week.", "Nothing to see here."]
+    docs = list(nlp.pipe(texts))
+    assert docs[0]._.attribution_tags == TransformerTagger(MODEL).tags(nlp.make_doc(texts[0]))
+    labels = {s.label_: s.text for s in docs[0].spans["attribution"]}
+    assert labels.get("CUE") == "said" and "bill would pass" in labels.get("CNT", "")
+    assert nlp.get_pipe_meta("newsgraph_attribution_tagger").assigns == ["doc.spans", "doc._.attribution_tags"]
