@@ -1076,7 +1076,7 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
     if not tagged:
         return rule_based
     if scope == "attribution":
-        chosen = merge(tagger_statements(doc, tagged, min_tokens=1), by_cue=False)
+        chosen = merge(tagger_statements(doc, tagged, min_tokens=1, fallback_subject=True), by_cue=False)
         rest = [st for st in rule_based if not any(
             overlap_ratio(c.content, st.content) > 0 or _cues_overlap(c, st) for c in chosen)]
         return sorted(chosen + rest, key=lambda x: (x.content[0], x.content[1]))
@@ -1199,6 +1199,18 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
 
 
+def _cue_subject(doc: Doc, cue) -> Token | None:
+    """The active subject of a tagged cue's head verb (`Flynn [said]`), or the agent of a passive one
+    (`was [condemned] by Egypt`)."""
+    head = doc[cue.start:cue.end].root
+    for k in head.children:
+        if k.dep_ == "nsubj":
+            return k
+        if k.dep_ == "agent":
+            return next((g for g in k.children if g.dep_ == "pobj"), None)
+    return None
+
+
 def _is_data(src: Span, lex: CueLexicon) -> bool:
     """`polls show`, `an AFP tally of official figures`: a source whose head is data, not a speaker
     (unless the head is inside a name, or is someone's: `the study's authors`)."""
@@ -1209,9 +1221,10 @@ def _is_data(src: Span, lex: CueLexicon) -> bool:
     return not in_name and not possessor and root.lemma_.lower() in lex.not_speakers
 
 
-def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2) -> list[Statement]:
+def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subject: bool = False) -> list[Statement]:
     """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence, else in the
-    sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped."""
+    sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped.
+    With ``fallback_subject``, a cue without a tagged source in its sentence takes its grammatical subject."""
     cues = [s for s in spans if s.role == "CUE"]
     sources = [s for s in spans if s.role == "SRC"]
     by_cue: dict[tuple[int, int], Statement] = {}
@@ -1234,8 +1247,11 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2) -> list[Statem
             st.content = (min(st.content[0], c.start), max(st.content[1], c.end))
             continue
         cue_sent = doc[cue.start].sent
-        src = min((s for s in sources if doc[s.start].sent.start == cue_sent.start),
-                  key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
+        in_sent = [s for s in sources if doc[s.start].sent.start == cue_sent.start]
+        subj = _cue_subject(doc, cue)
+        # the tagged source that holds the cue's grammatical subject, else the nearest one in the sentence
+        src = next((s for s in in_sent if subj is not None and s.start <= subj.i < s.end), None) or \
+            min(in_sent, key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
         speaker = None
         if src is not None:
             a, b = src.start, src.end
@@ -1249,6 +1265,12 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2) -> list[Statem
             if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
                 a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
             speaker = (a, b)
+        elif fallback_subject and subj is not None and subj.pos_ in ("NOUN", "PROPN", "PRON") and \
+                not (cue.start <= subj.i < cue.end):
+            a, b = subj.left_edge.i, subj.right_edge.i + 1  # no tagged source: the cue's subject phrase
+            speaker = (a, b) if b - a <= 12 else (subj.i, subj.i + 1)
+        if speaker is not None:
+            a, b = speaker
             head = doc[cue.start:cue.end].root
             if any(k.dep_ == "auxpass" for k in head.children) and not any(k.dep_ == "agent" for k in head.children) \
                     and any(k.dep_ == "nsubjpass" and a <= k.i < b for k in head.children):

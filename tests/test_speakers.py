@@ -208,6 +208,28 @@ def test_the_attribution_scope_keeps_what_speech_leaves_out(nlp):
         extract(doc, tagged, "everything")
 
 
+def test_a_tagged_cue_takes_its_grammatical_subject_as_source(nlp):
+    from pipeline.attribution.tagger import TaggedSpan
+
+    doc = nlp("The governor, unlike the mayor, said the budget was balanced.")
+    annotate(doc, "t")
+    gov, mayor = (0, 2), (4, 6)
+    said = next(t.i for t in doc if t.text == "said")
+    cue, cnt = TaggedSpan("CUE", said, said + 1), TaggedSpan("CNT", said + 1, said + 5)
+    # two tagged sources: the subject of the cue wins over the nearer one
+    (st,) = extract(doc, [TaggedSpan("SRC", *gov), TaggedSpan("SRC", *mayor), cue, cnt], "attribution")
+    assert doc[st.speaker[0]:st.speaker[1]].text == "The governor"
+    # none tagged: in the attribution scope the subject phrase is the source
+    (st,) = extract(doc, [cue, cnt], "attribution")
+    assert doc[st.speaker[0]:st.speaker[1]].text.startswith("The governor")
+    doc = nlp("UN peacekeepers have been blamed for the outbreak.")
+    annotate(doc, "t")
+    blamed = next(t.i for t in doc if t.text == "blamed")
+    (st,) = extract(doc, [TaggedSpan("SRC", 0, 2), TaggedSpan("CUE", blamed - 2, blamed + 1),
+                          TaggedSpan("CNT", blamed + 1, blamed + 4)], "attribution")
+    assert st.speaker is None  # the one acted on is no source
+
+
 # second review: classes found on invented copy --------------------------------------------------
 
 def test_two_people_of_different_gender_alternating(run):
