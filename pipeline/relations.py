@@ -220,7 +220,8 @@ def _raw_text(path: str) -> str | None:
 
 def fingerprint(tagger, scope: str = "speech") -> str:
     h = hashlib.sha256(f"{RELATIONS_VERSION}:{scope}".encode())
-    h.update(code_fingerprint("pipeline.statements", "pipeline.coref", "pipeline.relations", "pipeline.resolve").encode())
+    h.update(code_fingerprint("pipeline.statements", "pipeline.coref", "pipeline.relations", "pipeline.resolve",
+                              "pipeline.attribution").encode())
     h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
     h.update(lexicons.fingerprint().encode())
     if tagger is not None:
