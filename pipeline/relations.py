@@ -26,6 +26,7 @@ from .document import OffsetMap
 from .progress import progress
 from .resolve import office_holders
 from .runner import StageError, StageReport, code_fingerprint
+from .statement_types import statement_type, type_columns
 from .statements import SCOPES, Statement, extract
 from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
 
@@ -34,7 +35,7 @@ log = logging.getLogger("newsgraph.relations")
 RELATIONS_VERSION = "6"
 STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
                      "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
-                     "target_ids", "origin"]
+                     "target_ids", "origin", "type", "cameo", "goldstein", "tone", "plover"]
 RELATION_COLUMNS = ["source_id", "relation", "target_id", "doc_id", "start", "end"]
 
 
@@ -194,6 +195,7 @@ def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "spee
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
                "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
                "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin,
+               **type_columns(statement_type(doc, st.content, st.cue)),
                "speaker_office": getattr(st, "speaker_office", ""),
                "speaker_resolution": getattr(st, "speaker_resolution", {})}
         if st.speaker:
@@ -221,7 +223,8 @@ def _raw_text(path: str) -> str | None:
 def fingerprint(tagger, scope: str = "speech") -> str:
     h = hashlib.sha256(f"{RELATIONS_VERSION}:{scope}".encode())
     h.update(code_fingerprint("pipeline.statements", "pipeline.coref", "pipeline.relations", "pipeline.resolve",
-                              "pipeline.attribution").encode())
+                              "pipeline.attribution", "pipeline.statement_types").encode())
+    h.update((resources.files("pipeline") / "data" / "statement_types.toml").read_bytes())
     h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
     h.update(lexicons.fingerprint().encode())
     if tagger is not None:

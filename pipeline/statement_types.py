@@ -1,0 +1,173 @@
+"""The type of a statement (SCHEMA.md, "Statement types"): the act it performs, read from the cue and the content.
+
+Rules over the parse, with the words that name each act in
+``pipeline/data/statement_types.toml``:
+
+1. a negated or hypothetical cue (`did not reject`, `would welcome`, `may consider`) is COMMENT;
+2. a cue that names an act gives it (`rejected`, `urged`, `accused`, `expressed concern`);
+3. a neutral cue (`said`, `added`, `issued`) reads the content: the acts named by the main verbs
+   of its sentences (root, conjuncts, open complements), negated ones skipped, the most frequent
+   wins (the act that dominates a press statement), ties to the first;
+4. `warn` is THREATEN when the speaker's own side would act (`we will respond`, `will pay a
+   price`), WARN otherwise.
+
+Each type carries its CAMEO code, Goldstein value, tone and PLOVER category.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+NEGATIONS = {"not", "n't", "never", "no"}
+HYPOTHETICAL = {"would", "could", "might", "may"}
+FIRST_PERSON = {"we", "i", "us", "our", "my"}
+COMMITTING = {"vow", "pledge", "promise", "swear", "threaten"}  # with a coercive act: THREATEN
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    name: str
+    cameo: str
+    goldstein: float
+    tone: str
+    plover: str
+
+
+@dataclass(frozen=True)
+class TypeLexicon:
+    types: dict[str, TypeInfo]
+    acts: tuple[tuple[tuple[str, ...], str], ...]  # (lemma phrase, type), longest phrases first
+    coercive: frozenset[str]
+    wrongs: frozenset[str]
+    disapproval: frozenset[str]
+    expressing: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> TypeLexicon:
+    cfg = tomllib.loads((resources.files("pipeline") / "data" / "statement_types.toml").read_text(encoding="utf-8"))
+    types = {name: TypeInfo(name, v["cameo"], float(v["goldstein"]), v["tone"], v["plover"])
+             for name, v in cfg["types"].items()}
+    acts = sorted(((tuple(p.lower().split()), t) for t, phrases in cfg["acts"].items() for p in phrases),
+                  key=lambda x: -len(x[0]))
+    return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), frozenset(cfg["content"]["wrongs"]),
+                       frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]))
+
+
+def _lemma(t: Token) -> str:
+    return "not" if t.lower_ in NEGATIONS else t.lemma_.lower()
+
+
+def act_at(tokens: list[Token], lex: TypeLexicon) -> str:
+    """The act a run of tokens names (a lemma phrase of the lexicon inside it), or ""."""
+    lemmas = [_lemma(t) for t in tokens]
+    for phrase, typ in lex.acts:
+        n = len(phrase)
+        for i in range(len(lemmas) - n + 1):
+            if tuple(lemmas[i:i + n]) == phrase:
+                return typ
+    return ""
+
+
+def _negated_or_hypothetical(head: Token) -> bool:
+    kids = list(head.children)
+    if any(k.dep_ == "neg" or k.lower_ in NEGATIONS for k in kids):
+        return True
+    return any(k.dep_ == "aux" and k.lower_ in HYPOTHETICAL for k in kids)
+
+
+def _phrase(head: Token) -> list[Token]:
+    """A verb with its particles, auxiliaries, negation and the first words after it (`call on`,
+    `rule out`, `will not tolerate`, `pay a dear price`)."""
+    doc = head.doc
+    start = min([head.i] + [k.i for k in head.children if k.dep_ in ("aux", "neg", "auxpass") and k.i < head.i])
+    end = min(len(doc), head.i + 4)
+    return [t for t in doc[start:end] if not t.is_punct]
+
+
+def _main_verbs(content: Span) -> list[Token]:
+    """The head of each sentence's part inside the content (`said [the Houthis would not hesitate]`),
+    with its conjuncts and complements."""
+    out = []
+    doc = content.doc
+    for sent in content.sents:
+        part = doc[max(sent.start, content.start):min(sent.end, content.end)]
+        if not len(part):
+            continue
+        root = part.root
+        heads = [root] + [t for t in root.children if t.dep_ in ("conj", "xcomp", "ccomp") and t.pos_ in ("VERB", "AUX", "ADJ")]
+        out.extend(h for h in heads if content.start <= h.i < content.end)
+    return out
+
+
+def _wrong_named(content: Span, lex: TypeLexicon) -> str:
+    """ACCUSE when the content names a specific wrong (`a violation`, `war crimes`, `terror`),
+    CRITICIZE when it only disapproves (`brutal aggression`, `reckless provocation`)."""
+    lemmas = {t.lemma_.lower() for t in content if t.pos_ in ("NOUN", "ADJ", "PROPN")}
+    if lemmas & lex.wrongs:
+        return "ACCUSE"
+    if lemmas & lex.disapproval:
+        return "CRITICIZE"
+    return ""
+
+
+def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False) -> bool:
+    """The speaker's own side would act: a first-person subject of a coercive verb (any subject
+    after a cue of commitment: `vowed to respond`), or `pay a price`."""
+    for t in content:
+        if t.lemma_.lower() in lex.coercive and t.pos_ == "VERB":
+            subj = [k for k in t.children if k.dep_ in ("nsubj", "nsubjpass")]
+            if any(k.lower_ in FIRST_PERSON for k in subj) or (any_subject and t.i - content.start < 4):
+                return True
+            if t.lemma_.lower() == "pay" and any(k.lemma_.lower() == "price" for k in t.subtree):
+                return True
+    return False
+
+
+def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | None) -> str:
+    lex = lexicon()
+    span = doc[content[0]:content[1]]
+    typ = ""
+    if cue is not None:
+        cue_span = doc[cue[0]:cue[1]]
+        head = cue_span.root
+        if _negated_or_hypothetical(head):
+            return "COMMENT"
+        # the cue with its verb's particles and a preposition right after it (`call on`, `rule out`)
+        extra = [k for k in head.children if k.dep_ == "prt" and k.i >= cue[1]]
+        if cue[1] < len(doc) and doc[cue[1]].dep_ in ("prep", "prt") and doc[cue[1]].head.i == head.i:
+            extra.append(doc[cue[1]])
+        typ = act_at(list(cue_span) + sorted(set(extra), key=lambda t: t.i), lex)
+        if not typ and head.lemma_.lower() in lex.expressing:  # `expressed "concern" over ...`
+            typ = act_at([head] + [t for t in span[:4] if not t.is_punct], lex)
+        if head.lemma_.lower() in COMMITTING and _threat(span, lex, any_subject=True):
+            typ = "THREATEN"  # `vowed to respond to the strike`
+    if not typ:
+        votes: Counter[str] = Counter()
+        order: list[str] = []
+        for v in _main_verbs(span):
+            a = act_at(_phrase(v), lex)
+            if a and any(k.dep_ == "neg" for k in v.children) and \
+                    a == act_at([t for t in _phrase(v) if t.lower_ not in NEGATIONS], lex):
+                continue  # `did not reject`: no act (but `will not tolerate` is one)
+            if a:
+                votes[a] += 1
+                order.append(a)
+        if votes:
+            best = max(votes.values())
+            typ = next(a for a in order if votes[a] == best)
+        else:
+            typ = _wrong_named(span, lex)
+    if typ == "WARN" and _threat(span, lex):
+        return "THREATEN"
+    return typ or "COMMENT"
+
+
+def type_columns(typ: str) -> dict:
+    info = lexicon().types[typ]
+    return {"type": info.name, "cameo": info.cameo, "goldstein": info.goldstein, "tone": info.tone, "plover": info.plover}
