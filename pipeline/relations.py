@@ -26,6 +26,7 @@ from .document import OffsetMap
 from .progress import progress
 from .resolve import office_holders
 from .runner import StageError, StageReport, code_fingerprint
+from .events import EVENT_COLUMNS, events, sectors
 from .statement_types import statement_type, type_columns
 from .statements import SCOPES, Statement, extract
 from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
@@ -330,7 +331,8 @@ def _shards(paths: list[Path]) -> Iterator[dict]:
 
 def _write_tables(settings: Settings, paths: list[Path]) -> None:
     """Two passes over the shards, one document at a time: relations (and the small
-    index of office holders), then statements with office-only speakers resolved."""
+    index of office holders), then statements with office-only speakers resolved and
+    their events (``events.py``)."""
     dates: dict[str, str] = {}
     holding: list[dict] = []
     with AtomicCSV(settings.tables_dir / "relations.csv", RELATION_COLUMNS) as out:
@@ -341,8 +343,23 @@ def _write_tables(settings: Settings, paths: list[Path]) -> None:
                 if r["relation"] == "HOLDS_OFFICE":
                     holding.append(r)
     holders = office_holder_index(holding, dates)
-    with AtomicCSV(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS) as out:
+    entities = {e["entity_id"]: e for e in _read_csv(settings.tables_dir / "entities.csv")}
+    sector = sectors(entities.values(), {r["source_id"] for r in holding})
+    with AtomicCSV(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS) as out, \
+            AtomicCSV(settings.tables_dir / "events.csv", EVENT_COLUMNS) as ev:
         for rec in _shards(paths):
             for st in rec["statements"]:
                 patch_office_speaker(st, holders)
                 out.write(st)
+                for row in events([st], entities, sector):
+                    ev.write(row)
+
+
+def _read_csv(path: Path) -> list[dict]:
+    """The rows of a table the ner stage wrote (none when it is not there)."""
+    import csv
+
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

@@ -112,3 +112,29 @@ def test_a_spokesperson_is_never_taken_from_another_document():
              {"doc_id": "b", "date": "2025-03-02", "speaker_id": "state:USA", "speaker_office": "office:USA:spokesperson"}]
     resolve_office_speakers(stmts, rel)
     assert stmts[1]["speaker_id"] == "state:USA"  # a department has several spokespersons
+
+
+def test_events_table_is_the_statements_dyads_with_their_actors(out: Path):
+    """events.csv recomputed from statements.csv and entities.csv: one row per (speaker, target) pair
+    of every typed statement, each actor with its name, state and sector, the type's codes."""
+    tables = out / "out" / "tables"
+    st = rows(tables / "statements.csv")
+    ents = {e["entity_id"]: e for e in rows(tables / "entities.csv")}
+    ev = rows(tables / "events.csv")
+    expected = [(s["statement_id"], a, b) for s in st for a in s["speaker_id"].split(";") if a
+                for b in s["target_ids"].split(";") if b and b != a]
+    assert [(e["statement_id"], e["source_id"], e["target_id"]) for e in ev] == expected
+    assert ev, "the seed articles have statements with speakers and targets"
+    by_id = {s["statement_id"]: s for s in st}
+    for e in ev:
+        s = by_id[e["statement_id"]]
+        for k in ("type", "cameo", "goldstein", "tone", "plover", "doc_id", "date", "content_start", "content_end"):
+            assert e[k] == s[k], k
+        for side in ("source", "target"):
+            ent = ents[e[f"{side}_id"]]
+            assert e[f"{side}_name"] == ent["name"] and e[f"{side}_state"] == ent["state"]
+            assert e[f"{side}_sector"] in {"government", "military", "party", "media", "ngo", "igo", "armed_group",
+                                           "business", "organisation", "person"}
+        if e["source_id"].startswith("state:"):
+            assert e["source_sector"] == "government"
+    assert len({e["event_id"] for e in ev}) == len(ev)
