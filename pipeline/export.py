@@ -65,17 +65,35 @@ def entity_dates(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame({"first_seen": g.min(), "last_seen": g.max()}).reset_index()
 
 
+PAIR_COLUMNS = ["statement_id", "source", "target", "cue_text", "kind", "date", "content", "type", "goldstein", "tone"]
+TONE_COLUMNS = ["types", "goldstein_mean", "cooperative", "conflictual"]
+
+
+def _tone_aggregates(p: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per edge: counts per statement type (`REJECT:2;COMMENT:1`), the mean Goldstein value and the
+    numbers of cooperative and conflictual statements (each statement once per edge)."""
+    p = p.drop_duplicates(["statement_id"] + keys)
+    gold = pd.to_numeric(p["goldstein"], errors="coerce")
+    p = p.assign(g=gold, coop=(p["tone"] == "cooperative").astype(int), conf=(p["tone"] == "conflictual").astype(int))
+    g = p.groupby(keys)
+    out = g.agg(goldstein_mean=("g", "mean"), cooperative=("coop", "sum"), conflictual=("conf", "sum")).reset_index()
+    types = g["type"].agg(lambda x: ";".join(f"{t}:{n}" for t, n in x[x != ""].value_counts().sort_index().items()))
+    out = out.merge(types.rename("types").reset_index(), on=keys)
+    out["goldstein_mean"] = out["goldstein_mean"].round(3)
+    return out
+
+
 def statement_pairs(statements: pd.DataFrame) -> pd.DataFrame:
     """One row per (statement, speaker, target), self-pairs dropped."""
     s = statements[(statements["speaker_id"] != "") & (statements["target_ids"] != "")].copy()
     if s.empty:
-        return pd.DataFrame(columns=["statement_id", "source", "target", "cue_text", "kind", "date", "content"])
+        return pd.DataFrame(columns=PAIR_COLUMNS)
     s["source"] = _ids(s["speaker_id"])
     s = s.explode("source")
     s["target"] = _ids(s["target_ids"])
     s = s.explode("target")
     s = s[(s["source"] != "") & (s["target"] != "") & (s["source"] != s["target"])]
-    return s[["statement_id", "source", "target", "cue_text", "kind", "date", "content"]]
+    return s[PAIR_COLUMNS]
 
 
 def _join_unique(x: pd.Series) -> str:
@@ -85,12 +103,13 @@ def _join_unique(x: pd.Series) -> str:
 def statement_edges(pairs: pd.DataFrame) -> pd.DataFrame:
     if pairs.empty:
         return pd.DataFrame(columns=["source", "target", "weight", "cues", "kinds", "first_date", "last_date",
-                                     "statement_ids", "content"])
+                                     "statement_ids", "content"] + TONE_COLUMNS)
     pairs = pairs.assign(cue=pairs["cue_text"].str.lower().str.strip(), dated=pairs["date"].where(pairs["date"] != ""))
     g = pairs.groupby(["source", "target"], sort=True)
     out = g.agg(weight=("statement_id", "nunique"), cues=("cue", _join_unique), kinds=("kind", _join_unique),
                 first_date=("dated", "min"), last_date=("dated", "max"),
                 statement_ids=("statement_id", _join_unique), content=("content", "first")).reset_index()
+    out = out.merge(_tone_aggregates(pairs, ["source", "target"]), on=["source", "target"], how="left")
     return out.fillna({"first_date": "", "last_date": ""})
 
 
@@ -111,7 +130,7 @@ def state_of(entities: pd.DataFrame) -> dict[str, str]:
 def state_edges(pairs: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """Statements counted from the speaker's state to each target state (self-loops dropped)."""
     if pairs.empty:
-        return pd.DataFrame(columns=["source", "target", "weight", "first_date", "last_date"])
+        return pd.DataFrame(columns=["source", "target", "weight", "first_date", "last_date"] + TONE_COLUMNS)
     states = state_of(entities)
 
     def to_state(ids: pd.Series) -> pd.Series:
@@ -123,6 +142,7 @@ def state_edges(pairs: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     p = p.drop_duplicates(["statement_id", "s", "t"]).assign(dated=lambda d: d["date"].where(d["date"] != ""))
     g = p.groupby(["s", "t"])
     out = g.agg(weight=("statement_id", "nunique"), first_date=("dated", "min"), last_date=("dated", "max")).reset_index()
+    out = out.merge(_tone_aggregates(p, ["s", "t"]), on=["s", "t"], how="left")
     return out.rename(columns={"s": "source", "t": "target"}).fillna({"first_date": "", "last_date": ""})
 
 
@@ -158,13 +178,21 @@ def build_graph(entities: pd.DataFrame, dates: pd.DataFrame, s_edges: pd.DataFra
     for rec in s_edges.to_dict("records"):
         attrs = {"relation": "STATEMENT", "weight": float(rec["weight"]), "cues": rec["cues"], "kinds": rec["kinds"],
                  "first_date": rec["first_date"], "last_date": rec["last_date"], "statement_ids": rec["statement_ids"],
-                 "content": rec["content"]}
+                 "content": rec["content"], **_tone_attrs(rec)}
         if rec["first_date"]:
             attrs["start"], attrs["end"] = rec["first_date"], rec["last_date"]
         _add_edge(G, rec["source"], rec["target"], "STATEMENT", attrs)
     for rec in r_edges.to_dict("records"):
         _add_edge(G, rec["source"], rec["target"], rec["relation"], {"relation": rec["relation"], "weight": float(rec["weight"])})
     return G
+
+
+def _tone_attrs(rec: dict) -> dict:
+    """types, goldstein_mean (0.0 when no statement is typed), cooperative, conflictual: one type per attribute
+    across every edge, as GEXF needs."""
+    g = rec.get("goldstein_mean")
+    return {"types": rec.get("types") or "", "goldstein_mean": 0.0 if g is None or pd.isna(g) else float(g),
+            "cooperative": int(rec.get("cooperative") or 0), "conflictual": int(rec.get("conflictual") or 0)}
 
 
 def _add_edge(G: nx.MultiDiGraph, s: str, t: str, key: str, attrs: dict) -> None:
@@ -180,7 +208,8 @@ def build_state_graph(edges: pd.DataFrame, names: dict[str, str]) -> nx.DiGraph:
         for n in (rec["source"], rec["target"]):
             if n not in G:
                 G.add_node(n, label=_clean(names.get(n, n)), type="STATE")
-        attrs = {"weight": float(rec["weight"]), "first_date": rec["first_date"], "last_date": rec["last_date"]}
+        attrs = {"weight": float(rec["weight"]), "first_date": rec["first_date"], "last_date": rec["last_date"],
+                 **_tone_attrs(rec)}
         if rec["first_date"]:
             attrs["start"], attrs["end"] = rec["first_date"], rec["last_date"]
         G.add_edge(rec["source"], rec["target"], **attrs)
@@ -388,7 +417,8 @@ def run(settings: Settings) -> StageReport:
     entities = read_table(tables, "entities.csv", ["entity_id", "label", "name", "state", "mention_count", "doc_count"])
     statements = read_table(tables, "statements.csv", ["statement_id", "doc_id", "date", "speaker_id", "speaker_text",
                                                        "speaker_start", "speaker_end", "cue_text", "cue_start", "cue_end",
-                                                       "content", "content_start", "content_end", "kind", "target_ids"])
+                                                       "content", "content_start", "content_end", "kind", "target_ids",
+                                                       "type", "goldstein", "tone"])
     relations = read_table(tables, "relations.csv", ["source_id", "relation", "target_id", "doc_id"])
     report = StageReport("export")
 

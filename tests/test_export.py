@@ -61,6 +61,25 @@ def test_state_edges_count_statements(out: Path):
     assert not any(a == b for a, b in S.edges)
 
 
+def test_state_edges_carry_the_tone_of_their_statements(out: Path):
+    """states.gexf (valid GEXF 1.3, checked above): each state pair's statements by type, their mean
+    Goldstein value and their cooperative / conflictual counts, recomputed from statements.csv."""
+    S = nx.read_gexf(out / "graph" / "states.gexf")
+    st = pd.read_csv(out / "tables" / "statements.csv", dtype=str, keep_default_na=False)
+    state_of = export.state_of(pd.read_csv(out / "tables" / "entities.csv", dtype=str, keep_default_na=False))
+    for a, b, d in S.edges(data=True):
+        rows = [r for r in st.itertuples()
+                if a in {state_of.get(x, "") for x in r.speaker_id.split(";") if x}
+                and b in {state_of.get(x, "") for x in r.target_ids.split(";") if x}]
+        assert int(d["cooperative"]) == sum(r.tone == "cooperative" for r in rows)
+        assert int(d["conflictual"]) == sum(r.tone == "conflictual" for r in rows)
+        assert float(d["goldstein_mean"]) == pytest.approx(sum(float(r.goldstein) for r in rows) / len(rows), abs=1e-3)
+        assert sum(int(x.split(":")[1]) for x in d["types"].split(";") if x) == len(rows)
+    G = nx.read_gexf(out / "graph" / "graph.gexf")
+    typed = [d for *_, d in G.edges(data=True) if d.get("relation") == "STATEMENT"]
+    assert typed and all("goldstein_mean" in d and d["types"] for d in typed)
+
+
 def test_gephi_spreadsheet_pair(out: Path):
     for name in ("nodes.csv", "edges.csv"):
         assert not (out / "graph" / name).read_bytes().startswith(b"\xef\xbb\xbf")
