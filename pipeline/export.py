@@ -293,7 +293,7 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         simple.add_nodes_from(H.nodes(data=True))
         for s, t, d in H.edges(data=True):
             w = simple.get_edge_data(s, t, {}).get("weight", 0) + d.get("weight", 1)
-            simple.add_edge(s, t, weight=w)
+            simple.add_edge(s, t, weight=w, goldstein_mean=float(d.get("goldstein_mean", 0.0) or 0.0))
         if simple.number_of_nodes() <= 20:
             # few nodes: on a circle, grouped by type, every label stays readable (a spring layout
             # packs a hub and its satellites into one knot when the graph falls into pieces)
@@ -306,8 +306,16 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
         ax.margins(0.18)
         weights = [d["weight"] for *_, d in simple.edges(data=True)] or [1]
         wmax = max(weights)
-        nx.draw_networkx_edges(simple, pos, ax=ax, width=[1 + 5 * w / wmax for w in weights], alpha=0.5,
-                               edge_color="#555555", arrows=True, arrowsize=14, connectionstyle="arc3,rad=0.12")
+        states_panel = title.startswith("Who")
+        if states_panel:  # state pairs coloured from conflict (red) to cooperation (green) by mean Goldstein value
+            cmap, norm = plt.get_cmap("RdYlGn"), matplotlib.colors.Normalize(vmin=-5, vmax=5)
+            colours = [cmap(norm(d["goldstein_mean"])) for *_, d in simple.edges(data=True)]
+            fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal",
+                         fraction=0.04, pad=0.02, label="mean Goldstein value: conflict (−) … cooperation (+)")
+        nx.draw_networkx_edges(simple, pos, ax=ax, width=[1 + 5 * w / wmax for w in weights],
+                               alpha=0.85 if states_panel else 0.5,
+                               edge_color=colours if states_panel else "#555555", arrows=True, arrowsize=14,
+                               connectionstyle="arc3,rad=0.12")
         sizes = [300 + 60 * min(40, H.nodes[n].get("mention_count", 0) or H.degree(n)) for n in simple]
         nx.draw_networkx_nodes(simple, pos, ax=ax, node_size=sizes,
                                node_color=[TYPE_COLOURS.get(H.nodes[n].get("type", ""), "#999999") for n in simple])
