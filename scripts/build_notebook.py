@@ -159,7 +159,54 @@ if len(dated):
     plt.show()
 else:
     display(Markdown("No dated statements between states in this run."))"""),
-("markdown", "## 5. The network\n\nDegree and betweenness centrality of the entity graph (`graph/graph.graphml`, all relations, directions ignored)."),
+("markdown", """## 5. Cooperation and conflict
+
+Every statement has a type (SCHEMA.md: COMMENT, SUPPORT, AGREE, … THREATEN) with its Goldstein value, from
++5 (cooperation) to −5 (conflict); `tables/events.csv` holds one row per speaker → target pair. Below: the mean
+Goldstein value per month between the busiest state pairs (with the number of statements), and the statement
+types by the speaker's state."""),
+("code", """events = read("events.csv")
+if len(events) and "goldstein" in events:
+    ev = events[(events["source_state"] != "") & (events["target_state"] != "")
+                & (events["source_state"] != events["target_state"])].copy()
+    ev["goldstein"] = pd.to_numeric(ev["goldstein"], errors="coerce")
+    ev["pair"] = ev["source_state"].map(lambda s: state_names.get(s, s)) + " → " + ev["target_state"].map(lambda s: state_names.get(s, s))
+    ev = ev.drop_duplicates(["statement_id", "pair"])
+    busiest = ev["pair"].value_counts().head(6).index
+    table = (ev[ev["pair"].isin(busiest)].groupby("pair")
+             .agg(statements=("statement_id", "nunique"), goldstein_mean=("goldstein", "mean"),
+                  cooperative=("tone", lambda t: int((t == "cooperative").sum())),
+                  conflictual=("tone", lambda t: int((t == "conflictual").sum())))
+             .sort_values("statements", ascending=False).round(2))
+    display(table)
+    dated = ev[(ev["date"] != "") & ev["pair"].isin(busiest)].assign(month=lambda d: d["date"].str.slice(0, 7))
+    if dated["month"].nunique() >= 2:
+        monthly = dated.groupby(["month", "pair"]).agg(g=("goldstein", "mean"), n=("statement_id", "nunique")).reset_index()
+        fig, ax = plt.subplots(figsize=(10, 4))
+        for pair, d in monthly.groupby("pair"):
+            ax.plot(d["month"], d["g"], marker="o", label=pair)
+            for m, g, n in zip(d["month"], d["g"], d["n"]):
+                ax.annotate(str(n), (m, g), textcoords="offset points", xytext=(0, 5), fontsize=7, ha="center")
+        ax.axhline(0, color="#999999", lw=0.8)
+        ax.set(title="Mean Goldstein value per month (numbers: statements)", xlabel="month", ylabel="Goldstein", ylim=(-5.5, 5.5))
+        ax.legend(loc="lower left", fontsize=8)
+        fig.autofmt_xdate()
+        plt.show()
+    else:
+        display(Markdown("Fewer than two months with dated statements between these pairs: no time series."))
+    by_state = statements.assign(state=statements["speaker_id"].str.split(";").str[0].map(
+        lambda i: i.split(":", 1)[1] if i.startswith("state:") else dict(zip(entities["entity_id"], entities["state"])).get(i, "")))
+    by_state = by_state[(by_state["state"] != "") & (by_state["type"] != "")]
+    if len(by_state):
+        top = by_state["state"].value_counts().head(MAX_STATES).index
+        ct = pd.crosstab(by_state[by_state["state"].isin(top)]["state"].map(lambda s: state_names.get(s, s)), by_state["type"])
+        ax = ct.loc[ct.sum(axis=1).sort_values().index].plot.barh(stacked=True, figsize=(10, 0.4 * len(ct) + 1.5), colormap="tab20")
+        ax.set(title="Statement types by the speaker's state", xlabel="statements", ylabel="")
+        ax.legend(fontsize=8, bbox_to_anchor=(1.01, 1), loc="upper left")
+        plt.show()
+else:
+    display(Markdown("No events in this run (statements need a speaker, a target and a type)."))"""),
+("markdown", "## 6. The network\n\nDegree and betweenness centrality of the entity graph (`graph/graph.graphml`, all relations, directions ignored)."),
 ("code", """graph_path = out / "graph" / "graph.graphml"
 if graph_path.exists():
     G = nx.Graph(nx.read_graphml(graph_path))
@@ -173,7 +220,7 @@ if graph_path.exists():
         display(Markdown("The graph is empty."))
 else:
     display(Markdown("No graph yet: run `make export`."))"""),
-("markdown", "## 6. Quality\n\nThe latest `make evaluate` scores, when they exist."),
+("markdown", "## 7. Quality\n\nThe latest `make evaluate` scores, when they exist."),
 ("code", """scores = sorted((out / "eval").glob("*/scores.txt")) if (out / "eval").exists() else []
 if scores:
     for path in scores:

@@ -10,7 +10,8 @@ import pytest
 from conftest import REPO, SEEDS, pipeline_run
 
 NOTEBOOK = REPO / "notebooks" / "analysis.ipynb"
-SECTIONS = ["1. The corpus at a glance", "2. Who speaks", "3. About whom", "4. How it moves", "5. The network", "6. Quality"]
+SECTIONS = ["1. The corpus at a glance", "2. Who speaks", "3. About whom", "4. How it moves", "5. Cooperation and conflict",
+            "6. The network", "7. Quality"]
 
 
 def test_committed_notebook_has_no_outputs():
@@ -32,7 +33,7 @@ def test_notebook_runs_on_the_seed_outputs(tmp_path: Path):
     assert all(s in text for s in SECTIONS)
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 4  # documents, speakers, state matrix, time series
+    assert len(images) >= 5  # documents, speakers, state matrix, time series, types by state
     html = "\n".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "Kim Yo Jong" in html and "North Korea" in html  # speakers by name, states by name
     assert not [o for o in outputs if o.get("output_type") == "error"]
