@@ -196,7 +196,7 @@ def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "spee
                "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
                "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
                "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin,
-               **type_columns(statement_type(doc, st.content, st.cue)),
+               **type_columns(statement_type(doc, st.content, st.cue, st.speaker)),
                "speaker_office": getattr(st, "speaker_office", ""),
                "speaker_resolution": getattr(st, "speaker_resolution", {})}
         if st.speaker:

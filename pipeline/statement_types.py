@@ -116,22 +116,47 @@ def _wrong_named(content: Span, lex: TypeLexicon) -> str:
     return ""
 
 
-def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False) -> bool:
-    """The speaker's own side would act: a first-person subject of a coercive verb (any subject
-    after a cue of commitment: `vowed to respond`), or `pay a price`."""
+def _own_side(doc: Doc, speaker: tuple[int, int] | None) -> set[str]:
+    """Entity ids and states of the speaker (`Israel's defence minister`: the minister, Israel)."""
+    if speaker is None:
+        return set()
+    out = set()
+    for e in doc.ents:
+        if speaker[0] <= e.start and e.end <= speaker[1]:
+            out.update(x for x in (getattr(e._, "entity_id", None), getattr(e._, "state", None)) if x)
+    return out
+
+
+def _by_own_side(subj: Token, own: set[str]) -> bool:
+    if subj.lower_ in FIRST_PERSON:
+        return True
+    for e in subj.doc.ents:
+        if e.start <= subj.i < e.end and e.label_ in ("STATE", "ORG"):
+            return bool({getattr(e._, "entity_id", None), getattr(e._, "state", None)} & own)
+    return False
+
+
+def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False, own: set[str] = frozenset()) -> bool:
+    """The speaker's own side would act: a coercive verb whose subject is the speaker's side (first
+    person, or its state or body named: `Israel must continue to attack`, said by an Israeli minister),
+    any subject after a cue of commitment (`vowed to respond`), or `pay a price`."""
     for t in content:
         if t.lemma_.lower() in lex.coercive and t.pos_ == "VERB":
             subj = [k for k in t.children if k.dep_ in ("nsubj", "nsubjpass")]
-            if any(k.lower_ in FIRST_PERSON for k in subj) or (any_subject and t.i - content.start < 4):
+            if not subj and t.dep_ == "xcomp":
+                subj = [k for k in t.head.children if k.dep_ == "nsubj"]  # `Israel must continue to attack`
+            if any(_by_own_side(k, own) for k in subj) or (any_subject and t.i - content.start < 4):
                 return True
             if t.lemma_.lower() == "pay" and any(k.lemma_.lower() == "price" for k in t.subtree):
                 return True
     return False
 
 
-def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | None) -> str:
+def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | None,
+                   speaker: tuple[int, int] | None = None) -> str:
     lex = lexicon()
     span = doc[content[0]:content[1]]
+    own = _own_side(doc, speaker)
     typ = ""
     if cue is not None:
         cue_span = doc[cue[0]:cue[1]]
@@ -161,10 +186,10 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
         if votes:
             best = max(votes.values())
             typ = next(a for a in order if votes[a] == best)
-        else:
-            typ = _wrong_named(span, lex)
-    if typ == "WARN" and _threat(span, lex):
-        return "THREATEN"
+        else:  # a coercive act by the speaker's own side outweighs the words for the other side's wrongs
+            typ = "THREATEN" if _threat(span, lex, own=own) else _wrong_named(span, lex)
+    if typ == "WARN" and _threat(span, lex, own=own):
+        return "THREATEN"  # `warned that we will respond`
     return typ or "COMMENT"
 
 

@@ -69,3 +69,18 @@ def test_every_type_has_the_schema_columns():
     cols = type_columns("THREATEN")
     assert cols == {"type": "THREATEN", "cameo": "130", "goldstein": -4.4, "tone": "conflictual", "plover": "THREATEN"}
     assert all((t.goldstein > 0) == (t.tone == "cooperative") for t in lex.types.values() if t.tone != "neutral")
+
+
+def test_a_coercive_act_by_the_speakers_own_side_is_a_threat(nlp):
+    from pipeline.resolve import annotate
+
+    def run(text: str) -> str:
+        doc = nlp(text)
+        annotate(doc, "t")
+        said = next(t for t in doc if t.text == "said")
+        speaker = (0, said.i)
+        return statement_type(doc, (said.i + 1, len(doc) - 1), (said.i, said.i + 1), speaker)
+
+    assert run("Israeli Defence Minister Yoav Gallant said Israel must continue to attack its enemies.") == "THREATEN"
+    assert run("Iranian Foreign Minister Abbas Araghchi said Israel must continue to attack its enemies.") == "COMMENT"
+    assert run("The Chinese Foreign Ministry said we will respond to any provocation.") == "THREATEN"
