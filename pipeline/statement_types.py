@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 NEGATIONS = {"not", "n't", "never", "no"}
 HYPOTHETICAL = {"would", "could", "might", "may"}
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
+OWN_POSSESSIVES = {"its", "our", "my"}  # in reported speech, the speaker's own (`said its strikes had ...`)
 COMMITTING = {"vow", "pledge", "promise", "swear", "threaten"}  # with a coercive act: THREATEN
 
 
@@ -46,6 +47,7 @@ class TypeLexicon:
     wrongs: frozenset[str]
     disapproval: frozenset[str]
     expressing: frozenset[str]
+    harms: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +58,8 @@ def lexicon() -> TypeLexicon:
     acts = sorted(((tuple(p.lower().split()), t) for t, phrases in cfg["acts"].items() for p in phrases),
                   key=lambda x: -len(x[0]))
     return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), frozenset(cfg["content"]["wrongs"]),
-                       frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]))
+                       frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]),
+                       frozenset(cfg["content"]["harms"]))
 
 
 def _lemma(t: Token) -> str:
@@ -136,6 +139,22 @@ def _by_own_side(subj: Token, own: set[str]) -> bool:
     return False
 
 
+def _harm_by_others(content: Span, lex: TypeLexicon, own: set[str]) -> str:
+    """ACCUSE when the content reports harm done by others (`Indian air strikes had killed 36 people`,
+    `has unjustly detained opposition figures`): a harm word whose doer is not the speaker's side."""
+    for t in content:
+        if t.lemma_.lower() not in lex.harms:
+            continue
+        doers = [k for k in t.children if k.dep_ in ("nsubj", "agent", "poss", "amod", "compound")]
+        doers += [g for k in t.children if k.dep_ == "agent" for g in k.children if g.dep_ == "pobj"]
+        # the doer or its own possessor, modifier or compound: `its strikes`, `Indian strikes`
+        doers += [g for k in list(doers) for g in k.children if g.dep_ in ("poss", "amod", "compound")]
+        if any(_by_own_side(k, own) or k.lower_ in OWN_POSSESSIVES for k in doers):
+            continue
+        return "ACCUSE"
+    return ""
+
+
 def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False, own: set[str] = frozenset()) -> bool:
     """The speaker's own side would act: a coercive verb whose subject is the speaker's side (first
     person, or its state or body named: `Israel must continue to attack`, said by an Israeli minister),
@@ -187,7 +206,7 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
             best = max(votes.values())
             typ = next(a for a in order if votes[a] == best)
         else:  # a coercive act by the speaker's own side outweighs the words for the other side's wrongs
-            typ = "THREATEN" if _threat(span, lex, own=own) else _wrong_named(span, lex)
+            typ = "THREATEN" if _threat(span, lex, own=own) else (_wrong_named(span, lex) or _harm_by_others(span, lex, own))
     if typ == "WARN" and _threat(span, lex, own=own):
         return "THREATEN"  # `warned that we will respond`
     return typ or "COMMENT"

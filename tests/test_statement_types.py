@@ -84,3 +84,18 @@ def test_a_coercive_act_by_the_speakers_own_side_is_a_threat(nlp):
     assert run("Israeli Defence Minister Yoav Gallant said Israel must continue to attack its enemies.") == "THREATEN"
     assert run("Iranian Foreign Minister Abbas Araghchi said Israel must continue to attack its enemies.") == "COMMENT"
     assert run("The Chinese Foreign Ministry said we will respond to any provocation.") == "THREATEN"
+
+
+def test_harm_reported_of_others_is_an_accusation(nlp):
+    from pipeline.resolve import annotate
+
+    def run(text: str) -> str:
+        doc = nlp(text)
+        annotate(doc, "t")
+        said = next(t for t in doc if t.text == "said")
+        return statement_type(doc, (said.i + 1, len(doc) - 1), (said.i, said.i + 1), (0, said.i))
+
+    assert run("The Pakistani military said Indian air strikes had killed 36 civilians.") == "ACCUSE"
+    assert run("The rights group said the government had detained dozens of journalists.") == "ACCUSE"
+    assert run("The Indian army said its strikes had destroyed nine camps.") == "COMMENT"  # its own side's act
+    assert run("The minister said the talks went well.") == "COMMENT"
