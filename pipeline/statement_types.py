@@ -150,7 +150,7 @@ def _harm_by_others(content: Span, lex: TypeLexicon, own: set[str]) -> str:
         # the doer or its own possessor, modifier or compound: `its strikes`, `Indian strikes`
         doers += [g for k in list(doers) for g in k.children if g.dep_ in ("poss", "amod", "compound")]
         if any(_by_own_side(k, own) or k.lower_ in OWN_POSSESSIVES for k in doers):
-            continue
+            continue  # the speaker's side did it (a doer left unnamed counts as another's: the gold's casualty reports)
         return "ACCUSE"
     return ""
 
@@ -166,6 +166,10 @@ def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False, own: set
                 subj = [k for k in t.head.children if k.dep_ == "nsubj"]  # `Israel must continue to attack`
             if any(_by_own_side(k, own) for k in subj) or (any_subject and t.i - content.start < 4):
                 return True
+            kids = list(t.children)
+            if any(k.dep_ == "auxpass" for k in kids) and any(k.lower_ in ("will", "shall") for k in kids) and \
+                    not any(k.dep_ == "agent" for k in kids):
+                return True  # `will be annihilated`: the doer unnamed, the speaker's side implied (SCHEMA.md)
             if t.lemma_.lower() == "pay" and any(k.lemma_.lower() == "price" for k in t.subtree):
                 return True
     return False

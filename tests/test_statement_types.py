@@ -99,3 +99,10 @@ def test_harm_reported_of_others_is_an_accusation(nlp):
     assert run("The rights group said the government had detained dozens of journalists.") == "ACCUSE"
     assert run("The Indian army said its strikes had destroyed nine camps.") == "COMMENT"  # its own side's act
     assert run("The minister said the talks went well.") == "COMMENT"
+
+
+def test_a_coercive_act_in_the_passive_future_is_a_threat(typed):
+    text = "The statement said all those plotting independence will be annihilated."
+    assert typed(text, "said", "all those plotting independence will be annihilated") == "THREATEN"
+    text = "The army said the camps were destroyed by its jets."
+    assert typed(text, "said", "the camps were destroyed by its jets") == "COMMENT"  # its own act, no threat
