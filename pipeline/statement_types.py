@@ -48,6 +48,7 @@ class TypeLexicon:
     disapproval: frozenset[str]
     expressing: frozenset[str]
     harms: frozenset[str]
+    dangers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +60,7 @@ def lexicon() -> TypeLexicon:
                   key=lambda x: -len(x[0]))
     return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), frozenset(cfg["content"]["wrongs"]),
                        frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]),
-                       frozenset(cfg["content"]["harms"]))
+                       frozenset(cfg["content"]["harms"]), frozenset(cfg["content"]["dangers"]))
 
 
 def _lemma(t: Token) -> str:
@@ -155,6 +156,15 @@ def _harm_by_others(content: Span, lex: TypeLexicon, own: set[str]) -> str:
     return ""
 
 
+def _danger(content: Span, lex: TypeLexicon) -> str:
+    """WARN: a danger ahead, not the speaker's act (`inaction would lead to even greater horrors`,
+    `to avoid a bloodbath`, `could face disappointment`): a word of danger with a modal or `avoid`."""
+    lemmas = {t.lemma_.lower() for t in content}
+    if lemmas & lex.dangers and lemmas & {"will", "would", "could", "may", "might", "avoid", "risk", "prevent"}:
+        return "WARN"
+    return ""
+
+
 def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False, own: set[str] = frozenset()) -> bool:
     """The speaker's own side would act: a coercive verb whose subject is the speaker's side (first
     person, or its state or body named: `Israel must continue to attack`, said by an Israeli minister),
@@ -210,7 +220,8 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
             best = max(votes.values())
             typ = next(a for a in order if votes[a] == best)
         else:  # a coercive act by the speaker's own side outweighs the words for the other side's wrongs
-            typ = "THREATEN" if _threat(span, lex, own=own) else (_wrong_named(span, lex) or _harm_by_others(span, lex, own))
+            typ = "THREATEN" if _threat(span, lex, own=own) else \
+                (_wrong_named(span, lex) or _harm_by_others(span, lex, own) or _danger(span, lex))
     if typ == "WARN" and _threat(span, lex, own=own):
         return "THREATEN"  # `warned that we will respond`
     return typ or "COMMENT"

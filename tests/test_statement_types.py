@@ -106,3 +106,10 @@ def test_a_coercive_act_in_the_passive_future_is_a_threat(typed):
     assert typed(text, "said", "all those plotting independence will be annihilated") == "THREATEN"
     text = "The army said the camps were destroyed by its jets."
     assert typed(text, "said", "the camps were destroyed by its jets") == "COMMENT"  # its own act, no threat
+
+
+def test_a_danger_ahead_is_a_warning(typed):
+    text = "The envoy said inaction would lead to an even greater catastrophe."
+    assert typed(text, "said", "inaction would lead to an even greater catastrophe") == "WARN"
+    text = "The envoy said the catastrophe of 1998 changed the country."
+    assert typed(text, "said", "the catastrophe of 1998 changed the country") == "COMMENT"  # no danger ahead
