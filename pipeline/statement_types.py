@@ -49,6 +49,8 @@ class TypeLexicon:
     expressing: frozenset[str]
     harms: frozenset[str]
     dangers: frozenset[str]
+    agreements: frozenset[str]
+    concluding: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +62,8 @@ def lexicon() -> TypeLexicon:
                   key=lambda x: -len(x[0]))
     return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), frozenset(cfg["content"]["wrongs"]),
                        frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]),
-                       frozenset(cfg["content"]["harms"]), frozenset(cfg["content"]["dangers"]))
+                       frozenset(cfg["content"]["harms"]), frozenset(cfg["content"]["dangers"]),
+                       frozenset(cfg["content"]["agreements"]), frozenset(cfg["content"]["concluding"]))
 
 
 def _lemma(t: Token) -> str:
@@ -156,6 +159,15 @@ def _harm_by_others(content: Span, lex: TypeLexicon, own: set[str]) -> str:
     return ""
 
 
+def _agreement_reached(v: Token, lex: TypeLexicon) -> str:
+    """AGREE: an agreement reached, signed or worked out (`the agreement had been reached`,
+    `had worked out an understanding on stoppage of firing`)."""
+    if v.lemma_.lower() in lex.concluding and any(
+            k.dep_ in ("dobj", "nsubjpass") and k.lemma_.lower() in lex.agreements for k in v.children):
+        return "AGREE"
+    return ""
+
+
 def _danger(content: Span, lex: TypeLexicon) -> str:
     """WARN: a danger ahead, not the speaker's act (`inaction would lead to even greater horrors`,
     `to avoid a bloodbath`, `could face disappointment`): a word of danger with a modal or `avoid`."""
@@ -209,7 +221,7 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
         votes: Counter[str] = Counter()
         order: list[str] = []
         for v in _main_verbs(span):
-            a = act_at(_phrase(v), lex)
+            a = act_at(_phrase(v), lex) or _agreement_reached(v, lex)
             if a and any(k.dep_ == "neg" for k in v.children) and \
                     a == act_at([t for t in _phrase(v) if t.lower_ not in NEGATIONS], lex):
                 continue  # `did not reject`: no act (but `will not tolerate` is one)

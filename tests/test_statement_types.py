@@ -113,3 +113,10 @@ def test_a_danger_ahead_is_a_warning(typed):
     assert typed(text, "said", "inaction would lead to an even greater catastrophe") == "WARN"
     text = "The envoy said the catastrophe of 1998 changed the country."
     assert typed(text, "said", "the catastrophe of 1998 changed the country") == "COMMENT"  # no danger ahead
+
+
+def test_an_agreement_reached_is_agree(typed):
+    text = "The minister confirmed the agreement had been reached by the two countries."
+    assert typed(text, "confirmed", "the agreement had been reached by the two countries") == "AGREE"
+    text = "The minister said the deal had been criticised at home."
+    assert typed(text, "said", "the deal had been criticised at home") != "AGREE"
