@@ -20,10 +20,11 @@ columns are optional), type_on_matched, HOLDS_OFFICE pairs.
 """
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
+
+from .storage import read_rows
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 
@@ -38,13 +39,6 @@ def prf(tp: float, n_pred: float, n_gold: float) -> dict:
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
-
-
-def _rows(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def _int(v) -> int | None:
@@ -107,9 +101,9 @@ def load_gold(gold_dir: Path) -> dict[str, dict]:
 
 
 def score(golds: dict[str, dict], tables: Path) -> dict:
-    mentions = [m for m in _rows(tables / "mentions.csv") if m.get("doc_id") in golds]
-    statements = [s for s in _rows(tables / "statements.csv") if s.get("doc_id") in golds]
-    relations = _rows(tables / "relations.csv")
+    mentions = [m for m in read_rows(tables / "mentions.csv") if m.get("doc_id") in golds]
+    statements = [s for s in read_rows(tables / "statements.csv") if s.get("doc_id") in golds]
+    relations = read_rows(tables / "relations.csv")
     out: dict = {"docs": len(golds)}
 
     gold_ents, pred_ents = _entity_keys(golds, mentions)
@@ -252,7 +246,7 @@ def score_speakers(golds: dict[str, dict], output_dir: Path) -> dict:
     from .document import OffsetMap
     from .statements import Statement
 
-    mentions = [m for m in _rows(output_dir / "tables" / "mentions.csv") if m.get("doc_id") in golds]
+    mentions = [m for m in read_rows(output_dir / "tables" / "mentions.csv") if m.get("doc_id") in golds]
     idmap = _id_map(*_entity_keys(golds, mentions))
     vocab = spacy.blank("en").vocab
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -29,7 +29,7 @@ from .runner import StageError, StageReport, code_fingerprint
 from .events import EVENT_COLUMNS, events, sectors
 from .statement_types import statement_type, type_columns
 from .statements import SCOPES, Statement, extract
-from .storage import AtomicCSV, remove_stale_temp_files, write_text_atomic
+from .storage import AtomicCSV, read_rows, remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
@@ -343,7 +343,7 @@ def _write_tables(settings: Settings, paths: list[Path]) -> None:
                 if r["relation"] == "HOLDS_OFFICE":
                     holding.append(r)
     holders = office_holder_index(holding, dates)
-    entities = {e["entity_id"]: e for e in _read_csv(settings.tables_dir / "entities.csv")}
+    entities = {e["entity_id"]: e for e in read_rows(settings.tables_dir / "entities.csv")}
     sector = sectors(entities.values(), {r["source_id"] for r in holding})
     with AtomicCSV(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS) as out, \
             AtomicCSV(settings.tables_dir / "events.csv", EVENT_COLUMNS) as ev:
@@ -354,12 +354,3 @@ def _write_tables(settings: Settings, paths: list[Path]) -> None:
                 for row in events([st], entities, sector):
                     ev.write(row)
 
-
-def _read_csv(path: Path) -> list[dict]:
-    """The rows of a table the ner stage wrote (none when it is not there)."""
-    import csv
-
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))

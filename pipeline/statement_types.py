@@ -23,6 +23,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from .statements import ents_of, of_side, speaker_side
+
 NEGATIONS = {"not", "n't", "never", "no"}
 HYPOTHETICAL = {"would", "could", "might", "may"}
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
@@ -123,24 +125,10 @@ def _wrong_named(content: Span, lex: TypeLexicon) -> str:
     return ""
 
 
-def _own_side(doc: Doc, speaker: tuple[int, int] | None) -> set[str]:
-    """Entity ids and states of the speaker (`Israel's defence minister`: the minister, Israel)."""
-    if speaker is None:
-        return set()
-    out = set()
-    for e in doc.ents:
-        if speaker[0] <= e.start and e.end <= speaker[1]:
-            out.update(x for x in (getattr(e._, "entity_id", None), getattr(e._, "state", None)) if x)
-    return out
-
-
 def _by_own_side(subj: Token, own: set[str]) -> bool:
-    if subj.lower_ in FIRST_PERSON:
-        return True
-    for e in subj.doc.ents:
-        if e.start <= subj.i < e.end and e.label_ in ("STATE", "ORG"):
-            return bool({getattr(e._, "entity_id", None), getattr(e._, "state", None)} & own)
-    return False
+    """A doer of the speaker's side: first person, or in a state or body of that side."""
+    return subj.lower_ in FIRST_PERSON or any(
+        e.start <= subj.i < e.end and e.label_ in ("STATE", "ORG") and of_side(e, own) for e in ents_of(subj.doc))
 
 
 def _harm_by_others(content: Span, lex: TypeLexicon, own: set[str]) -> str:
@@ -201,7 +189,7 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
                    speaker: tuple[int, int] | None = None) -> str:
     lex = lexicon()
     span = doc[content[0]:content[1]]
-    own = _own_side(doc, speaker)
+    own = speaker_side(doc, speaker)
     typ = ""
     if cue is not None:
         cue_span = doc[cue[0]:cue[1]]

@@ -1104,24 +1104,30 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
     return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
 
 
+def speaker_side(doc: Doc, speaker: tuple[int, int] | None) -> set[str]:
+    """Entity ids and states of the entities in a speaker span (`Israel's defence minister`:
+    the minister, Israel, ISR)."""
+    if speaker is None:
+        return set()
+    side = set()
+    for e in ents_of(doc):
+        if speaker[0] <= e.start and e.end <= speaker[1]:
+            side.update(x for x in (e._.entity_id, e._.state) if x)
+    return side
+
+
+def of_side(ent: Span, side: set[str]) -> bool:
+    """An entity of that side: one of its entities, or a state or body of its state."""
+    return ent._.entity_id in side or (ent.label_ in ("STATE", "ORG") and ent._.state in side)
+
+
 def _names_own_side(doc: Doc, src: Span, verbatim: Statement) -> bool:
     """A source inside a verbatim statement that names the statement's own speaker or that speaker's
     state, as government statements name themselves in the third person (`which the DPRK has
     demanded`, `the Russian side has repeatedly stated`): the speaker's own act."""
-    if verbatim.speaker is None:
-        return False
-    own_ids, own_states = set(), set()
-    for e in ents_of(doc):
-        if verbatim.speaker[0] <= e.start and e.end <= verbatim.speaker[1]:
-            own_ids.add(e._.entity_id)
-            own_states.add(e._.state)
-    own_ids.discard(None)
-    own_states.discard(None)
-    for e in ents_of(doc):
-        if src.start <= e.start and e.end <= src.end and e.label_ in ("STATE", "ORG", "PERSON"):
-            if e._.entity_id in own_ids or (e.label_ == "STATE" and e._.state in own_states):
-                return True
-    return False
+    side = speaker_side(doc, verbatim.speaker)
+    return bool(side) and any(src.start <= e.start and e.end <= src.end and e.label_ in ("STATE", "ORG", "PERSON")
+                              and of_side(e, side) for e in ents_of(doc))
 
 
 def _cues_overlap(a: Statement, b: Statement) -> bool:

@@ -110,3 +110,11 @@ class AtomicCSV:
         else:
             os.replace(self.tmp, self.path)
             self.changed = True
+
+
+def read_rows(path: Path) -> list[dict]:
+    """The rows of a CSV table as dicts (none when the file is not there)."""
+    if not Path(path).exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

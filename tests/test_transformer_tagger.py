@@ -151,7 +151,7 @@ def test_the_exported_model_gives_the_training_frameworks_tags():
     tagger = TransformerTagger(MODEL)
     for ref in reference:
         ids, _ = encode(tagger.tokenizer, ref["text"])
-        i, m = batch_inputs(ids, [(0, len(ids))], tagger.cls_id, tagger.sep_id)
+        i, m = batch_inputs([ids], tagger.cls_id, tagger.sep_id)
         lg = tagger.logits(i, m)[0]
         want = np.asarray(ref["logits"])
         tags = [TAGS[k] for k in viterbi(log_softmax(lg[1:1 + len(ids)]))]

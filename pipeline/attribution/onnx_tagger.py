@@ -103,13 +103,7 @@ class TransformerTagger:
         out: list[list[np.ndarray]] = [[] for _ in texts]
         for b in range(0, len(jobs), self.batch_size):
             chunk = jobs[b:b + self.batch_size]
-            rows = [batch_inputs(encoded[i][0], [span], self.cls_id, self.sep_id) for i, span in chunk]
-            width = max(r[0].shape[1] for r in rows)
-            ids = np.zeros((len(rows), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for k, (r_ids, r_mask) in enumerate(rows):
-                ids[k, :r_ids.shape[1]] = r_ids[0]
-                mask[k, :r_mask.shape[1]] = r_mask[0]
+            ids, mask = batch_inputs([encoded[i][0][s:e] for i, (s, e) in chunk], self.cls_id, self.sep_id)
             for (i, _), lg in zip(chunk, self.logits(ids, mask)):
                 out[i].append(lg)
         result = []

@@ -118,7 +118,7 @@ def predict_doc(model, doc: dict, size: int, stride: int, cls_id: int, sep_id: i
     spans = windows(n, size, stride)
     logits = []
     for b in range(0, len(spans), batch):
-        ids, mask = batch_inputs(doc["ids"], spans[b:b + batch], cls_id, sep_id)
+        ids, mask = batch_inputs([doc["ids"][s:e] for s, e in spans[b:b + batch]], cls_id, sep_id)
         with torch.no_grad():
             out = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).logits.numpy()
         logits.extend(out)
@@ -204,17 +204,10 @@ def train(a: argparse.Namespace) -> int:
         for b in range(state["batch_in_epoch"], len(batches)):
             t_step = time.perf_counter()
             chunk = batches[b]
-            spans = [(s, e) for _, s, e in chunk]
-            width = max(e - s for s, e in spans) + 2
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
+            ids, mask = batch_inputs([train_docs[d]["ids"][s:e] for d, s, e in chunk], cls_id, sep_id)
             labels = np.full_like(ids, IGNORE)
             for row, (d, s, e) in enumerate(chunk):
-                doc = train_docs[d]
-                r_ids, r_mask = batch_inputs(doc["ids"], [(s, e)], cls_id, sep_id)
-                ids[row, :r_ids.shape[1]] = r_ids[0]
-                mask[row, :r_mask.shape[1]] = r_mask[0]
-                labels[row, 1:1 + e - s] = doc["labels"][s:e]
+                labels[row, 1:1 + e - s] = train_docs[d]["labels"][s:e]
             logits = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).logits
             loss = loss_fn(logits.reshape(-1, len(TAGS)), torch.from_numpy(labels).reshape(-1))
             loss.backward()
@@ -289,7 +282,8 @@ def export(a: argparse.Namespace) -> int:
     model.eval()
     tokenizer = load_tokenizer(src / "tokenizer.json")
     cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
-    ids, mask = batch_inputs(encode(tokenizer, REFERENCE_PARAGRAPHS[0])[0], [(0, 8), (0, 12)], cls_id, sep_id)
+    first = encode(tokenizer, REFERENCE_PARAGRAPHS[0])[0]
+    ids, mask = batch_inputs([first[:8], first[:12]], cls_id, sep_id)
 
     class Wrapped(torch.nn.Module):
         def __init__(self, m):
@@ -318,7 +312,7 @@ def export(a: argparse.Namespace) -> int:
     reference = []
     for text in REFERENCE_PARAGRAPHS:
         p_ids, _ = encode(tokenizer, text)
-        i, m = batch_inputs(p_ids, [(0, len(p_ids))], cls_id, sep_id)
+        i, m = batch_inputs([p_ids], cls_id, sep_id)
         with torch.no_grad():
             lg = model(input_ids=torch.from_numpy(i), attention_mask=torch.from_numpy(m)).logits.numpy()[0]
         reference.append({"text": text, "logits": np.round(lg, 5).tolist(),

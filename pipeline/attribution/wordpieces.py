@@ -62,17 +62,17 @@ def windows(n: int, size: int, stride: int) -> list[tuple[int, int]]:
         start = min(start + stride, n - size)
 
 
-def batch_inputs(ids: np.ndarray, spans: Sequence[tuple[int, int]], cls_id: int, sep_id: int,
-                 pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``input_ids`` and ``attention_mask`` for windows of ``ids``: [CLS] piece... [SEP], padded."""
-    width = max(e - s for s, e in spans) + 2
-    input_ids = np.full((len(spans), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(spans), width), dtype=np.int64)
-    for row, (s, e) in enumerate(spans):
-        input_ids[row, 0] = cls_id
-        input_ids[row, 1:1 + e - s] = ids[s:e]
-        input_ids[row, 1 + e - s] = sep_id
-        mask[row, :e - s + 2] = 1
+def batch_inputs(rows: Sequence[np.ndarray], cls_id: int, sep_id: int, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``input_ids`` and ``attention_mask`` for rows of piece ids (windows, from any documents):
+    [CLS] pieces... [SEP], padded to the longest."""
+    width = max(len(r) for r in rows) + 2
+    input_ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for k, r in enumerate(rows):
+        input_ids[k, 0] = cls_id
+        input_ids[k, 1:1 + len(r)] = r
+        input_ids[k, 1 + len(r)] = sep_id
+        mask[k, :len(r) + 2] = 1
     return input_ids, mask
 
 
@@ -155,6 +155,10 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
     return x - np.log(np.exp(x).sum(axis=-1, keepdims=True))
 
 
+ALLOWED = allowed_transitions()
+START_OK = allowed_starts()
+
+
 def viterbi(scores: np.ndarray, allowed: np.ndarray | None = None, start_ok: np.ndarray | None = None,
             transitions: np.ndarray | None = None) -> np.ndarray:
     """Best tag sequence for per-position log-probabilities ``scores (n, tags)`` under BIO constraints,
@@ -162,8 +166,8 @@ def viterbi(scores: np.ndarray, allowed: np.ndarray | None = None, start_ok: np.
     n, k = scores.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    allowed = allowed_transitions() if allowed is None else allowed
-    start_ok = allowed_starts() if start_ok is None else start_ok
+    allowed = ALLOWED if allowed is None else allowed
+    start_ok = START_OK if start_ok is None else start_ok
     trans = np.where(allowed, 0.0 if transitions is None else transitions, -np.inf)
     score = np.where(start_ok, scores[0], -np.inf)
     back = np.zeros((n, k), dtype=np.int64)
