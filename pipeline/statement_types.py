@@ -72,13 +72,16 @@ def _lemma(t: Token) -> str:
     return "not" if t.lower_ in NEGATIONS else t.lemma_.lower()
 
 
-def act_at(tokens: list[Token], lex: TypeLexicon) -> str:
-    """The act a run of tokens names (a lemma phrase of the lexicon inside it), or ""."""
+def act_at(tokens: list[Token], lex: TypeLexicon, anchor: Token | None = None) -> str:
+    """The act a run of tokens names (a lemma phrase of the lexicon inside it), or "";
+    with ``anchor``, only a phrase that holds that verb or its adjective complement (the verb's
+    own act, `was not interested`; not a noun after it: `appeared to have no direct rebuke`)."""
     lemmas = [_lemma(t) for t in tokens]
     for phrase, typ in lex.acts:
         n = len(phrase)
         for i in range(len(lemmas) - n + 1):
-            if tuple(lemmas[i:i + n]) == phrase:
+            if tuple(lemmas[i:i + n]) == phrase and (anchor is None or any(
+                    t == anchor or (t.dep_ == "acomp" and t.head == anchor) for t in tokens[i:i + n])):
                 return typ
     return ""
 
@@ -209,9 +212,9 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
         votes: Counter[str] = Counter()
         order: list[str] = []
         for v in _main_verbs(span):
-            a = act_at(_phrase(v), lex) or _agreement_reached(v, lex)
+            a = act_at(_phrase(v), lex, anchor=v) or _agreement_reached(v, lex)
             if a and any(k.dep_ == "neg" for k in v.children) and \
-                    a == act_at([t for t in _phrase(v) if t.lower_ not in NEGATIONS], lex):
+                    a == act_at([t for t in _phrase(v) if t.lower_ not in NEGATIONS], lex, anchor=v):
                 continue  # `did not reject`: no act (but `will not tolerate` is one)
             if a:
                 votes[a] += 1

@@ -120,3 +120,8 @@ def test_an_agreement_reached_is_agree(typed):
     assert typed(text, "confirmed", "the agreement had been reached by the two countries") == "AGREE"
     text = "The minister said the deal had been criticised at home."
     assert typed(text, "said", "the deal had been criticised at home") != "AGREE"
+
+
+def test_a_noun_after_the_verb_is_not_its_act(typed):
+    text = "The official said the statements appeared to have no direct rebuke of Seoul."
+    assert typed(text, "said", "the statements appeared to have no direct rebuke of Seoul") == "COMMENT"
