@@ -30,6 +30,7 @@ HYPOTHETICAL = {"would", "could", "might", "may"}
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
 OWN_POSSESSIVES = {"its", "our", "my"}  # in reported speech, the speaker's own (`said its strikes had ...`)
 COMMITTING = {"vow", "pledge", "promise", "swear", "threaten"}  # with a coercive act: THREATEN
+REFUSING = {"refuse", "decline", "fail"}  # with a refusal after it, no refusal (`refused to rule out`)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class TypeLexicon:
     types: dict[str, TypeInfo]
     acts: tuple[tuple[tuple[str, ...], str], ...]  # (lemma phrase, type), longest phrases first
     coercive: frozenset[str]
+    means: tuple[tuple[str, ...], ...]
     wrongs: frozenset[str]
     disapproval: frozenset[str]
     expressing: frozenset[str]
@@ -62,7 +64,8 @@ def lexicon() -> TypeLexicon:
              for name, v in cfg["types"].items()}
     acts = sorted(((tuple(p.lower().split()), t) for t, phrases in cfg["acts"].items() for p in phrases),
                   key=lambda x: -len(x[0]))
-    return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), frozenset(cfg["content"]["wrongs"]),
+    means = tuple(tuple(m.split()) for m in cfg["coercive"]["means"])
+    return TypeLexicon(types, tuple(acts), frozenset(cfg["coercive"]["verbs"]), means, frozenset(cfg["content"]["wrongs"]),
                        frozenset(cfg["content"]["disapproval"]), frozenset(cfg["content"]["expressing"]),
                        frozenset(cfg["content"]["harms"]), frozenset(cfg["content"]["dangers"]),
                        frozenset(cfg["content"]["agreements"]), frozenset(cfg["content"]["concluding"]))
@@ -168,6 +171,12 @@ def _danger(content: Span, lex: TypeLexicon) -> str:
     return ""
 
 
+def _names_means(content: Span, lex: TypeLexicon) -> bool:
+    """The content names a means of coercion (`military action`, `the use of force`, `sanctions`)."""
+    lemmas = [t.lemma_.lower() for t in content]
+    return any(tuple(lemmas[i:i + len(m)]) == m for m in lex.means for i in range(len(lemmas) - len(m) + 1))
+
+
 def _threat(content: Span, lex: TypeLexicon, any_subject: bool = False, own: set[str] = frozenset()) -> bool:
     """The speaker's own side would act: a coercive verb whose subject is the speaker's side (first
     person, or its state or body named: `Israel must continue to attack`, said by an Israeli minister),
@@ -208,6 +217,9 @@ def statement_type(doc: Doc, content: tuple[int, int], cue: tuple[int, int] | No
             typ = act_at([head] + [t for t in span[:4] if not t.is_punct], lex)
         if head.lemma_.lower() in COMMITTING and _threat(span, lex, any_subject=True):
             typ = "THREATEN"  # `vowed to respond to the strike`
+        if head.lemma_.lower() in REFUSING and act_at(list(span[:4]), lex) in ("REJECT", "DENY"):
+            # `refused to rule out`: two refusals keep an option open; a threat when it is coercion
+            return "THREATEN" if _names_means(span, lex) else "COMMENT"
     if not typ:
         votes: Counter[str] = Counter()
         order: list[str] = []

@@ -47,7 +47,9 @@ def test_a_neutral_cue_reads_the_content(typed, text, cue, content, expected):
     ("The ministry did not reject the proposal.", "reject", "the proposal", "COMMENT"),
     ("Officials may consider an offer of talks.", "consider", "an offer of talks", "COMMENT"),
     ("Beijing would welcome a meeting.", "welcome", "a meeting", "COMMENT"),
-    ("The minister refused to rule out military action.", "refused", "to rule out military action", "REJECT"),
+    ("The minister refused to rule out military action.", "refused", "to rule out military action", "THREATEN"),
+    ("The senator declined to rule out a tax on carbon.", "declined", "to rule out a tax on carbon", "COMMENT"),
+    ("The minister refused to accept the ruling.", "refused", "to accept the ruling", "REJECT"),
     ("The spokesman said Seoul did not reject the plan.", "said", "Seoul did not reject the plan", "COMMENT"),
 ])
 def test_negation_and_modality(typed, text, cue, content, expected):
