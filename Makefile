@@ -108,9 +108,9 @@ $(TRAIN_STAMP): requirements.lock requirements-train.txt requirements-base-model
 # 0.614 -> 0.635); about 90 minutes on 2 CPU cores.
 train-attribution: $(TRAIN_STAMP)
 	@test -d $(POLNEAR)/train/text || { echo "train-attribution: $(POLNEAR)/train/text not found (set POLNEAR=)" >&2; exit 1; }
-	$(TRAIN_PY) -m pipeline.attribution.train_transformer train --polnear $(POLNEAR) --work $(OUT)/attribution-train --epochs 3 --lr 1e-4 $(TRAIN_ARGS)
-	$(TRAIN_PY) -m pipeline.attribution.train_transformer train --polnear $(POLNEAR) --work $(OUT)/attribution-train-r2 --init $(OUT)/attribution-train/best --epochs 2 --lr 5e-5 --warmup 0.02 --seed 29 $(TRAIN_ARGS)
-	$(TRAIN_PY) -m pipeline.attribution.train_transformer export --work $(OUT)/attribution-train-r2 --output pipeline/models/attribution-transformer --quantize --polnear $(POLNEAR)
+	$(TRAIN_PY) -m pipeline.relations.attribution.train_transformer train --polnear $(POLNEAR) --work $(OUT)/attribution-train --epochs 3 --lr 1e-4 $(TRAIN_ARGS)
+	$(TRAIN_PY) -m pipeline.relations.attribution.train_transformer train --polnear $(POLNEAR) --work $(OUT)/attribution-train-r2 --init $(OUT)/attribution-train/best --epochs 2 --lr 5e-5 --warmup 0.02 --seed 29 $(TRAIN_ARGS)
+	$(TRAIN_PY) -m pipeline.relations.attribution.train_transformer export --work $(OUT)/attribution-train-r2 --output pipeline/models/attribution-transformer --quantize --polnear $(POLNEAR)
 
 # pytest exits 5 when it collected no test: that fails the target too.
 test: $(STAMP)

@@ -18,11 +18,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
-from . import clean_stage, export, ner, relations
-from .runner import StageError, StageReport
-from .config import Settings, from_env
-from .progress import setup_logging
+from pipeline import __version__
+from pipeline.clean import stage as clean_stage
+from pipeline.export import stage as export
+from pipeline.ner import stage as ner
+from pipeline.relations import stage as relations
+from pipeline.core.executor import StageError, StageReport
+from pipeline.core.config import Settings, from_env
+from pipeline.core.progress import setup_logging
 
 log = logging.getLogger("newsgraph")
 
@@ -140,9 +143,9 @@ def _explain(args) -> int:
 
 
 def _evaluate(args, settings: Settings) -> int:
-    from . import evaluate
-    from .attribution.polnear import is_polnear_dir
-    from .storage import write_text_atomic
+    from pipeline import evaluate
+    from pipeline.relations.attribution.polnear import is_polnear_dir
+    from pipeline.core.storage import write_text_atomic
 
     gold_dir = Path(args.gold)
     if is_polnear_dir(gold_dir):

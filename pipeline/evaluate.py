@@ -24,7 +24,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .storage import read_rows
+from pipeline.core.storage import read_rows
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 
@@ -241,10 +241,10 @@ def score_speakers(golds: dict[str, dict], output_dir: Path) -> dict:
     import spacy
     from spacy.tokens import DocBin
 
-    from .components import extensions  # noqa: F401
-    from .coref import SpeakerResolver
-    from .document import OffsetMap
-    from .statements import Statement
+    from pipeline.ner.components import extensions  # noqa: F401
+    from pipeline.relations.speakers import SpeakerResolver
+    from pipeline.core.document import OffsetMap
+    from pipeline.relations.statements import Statement
 
     mentions = [m for m in read_rows(output_dir / "tables" / "mentions.csv") if m.get("doc_id") in golds]
     idmap = _id_map(*_entity_keys(golds, mentions))
@@ -336,7 +336,7 @@ def score_attributions(gold_dir: Path, statements_csv: Path) -> dict:
     """The metrics of ``shared/eval/score_attributions.py`` for a predicted ``statements.csv``."""
     import re
 
-    from .attribution.polnear import read_split
+    from pipeline.relations.attribution.polnear import read_split
 
     gold = {d.doc_id: d for d in read_split(gold_dir)}
     preds: dict[str, list[dict]] = {}
@@ -409,7 +409,7 @@ def format_attr_table(res: dict) -> str:
 
 def write_gold_texts(golds: dict[str, dict], raw_dir: Path) -> None:
     """The gold texts as raw input files (same characters, so the same offsets)."""
-    from .storage import write_text_atomic
+    from pipeline.core.storage import write_text_atomic
 
     raw_dir.mkdir(parents=True, exist_ok=True)
     for doc_id, g in golds.items():

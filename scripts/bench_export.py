@@ -22,8 +22,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline import export  # noqa: E402
-from pipeline.config import Settings  # noqa: E402
+from pipeline.export import stage as export  # noqa: E402
+from pipeline.core.config import Settings  # noqa: E402
 
 
 def synthetic(tables: Path, n_st: int, n_ent: int, n_docs: int, seed: int = 0) -> None:

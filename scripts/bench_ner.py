@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.clean import clean_text  # noqa: E402
-from pipeline.config import DEFAULT_MODEL  # noqa: E402
-from pipeline.nlp import build_nlp, load_model  # noqa: E402
-from pipeline.resolve import resolve_doc  # noqa: E402
+from pipeline.clean.rules import clean_text  # noqa: E402
+from pipeline.core.config import DEFAULT_MODEL  # noqa: E402
+from pipeline.ner.nlp import build_nlp, load_model  # noqa: E402
+from pipeline.ner.resolve import resolve_doc  # noqa: E402
 
 
 def main() -> int:

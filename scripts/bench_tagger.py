@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.attribution.onnx_tagger import TransformerTagger, available_threads, default_model_dir  # noqa: E402
-from pipeline.clean import clean_text  # noqa: E402
-from pipeline.config import DEFAULT_MODEL  # noqa: E402
-from pipeline.nlp import load_model  # noqa: E402
+from pipeline.relations.attribution.onnx_tagger import TransformerTagger, available_threads, default_model_dir  # noqa: E402
+from pipeline.clean.rules import clean_text  # noqa: E402
+from pipeline.core.config import DEFAULT_MODEL  # noqa: E402
+from pipeline.ner.nlp import load_model  # noqa: E402
 
 # what `onnxruntime` and `tokenizers` bring into the run-time environment
 TAGGER_DISTS = ("onnxruntime", "tokenizers", "huggingface-hub", "hf-xet", "flatbuffers", "protobuf", "filelock",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.attribution.polnear import read_split  # noqa: E402
-from pipeline.nlp import load_model  # noqa: E402
+from pipeline.relations.attribution.polnear import read_split  # noqa: E402
+from pipeline.ner.nlp import load_model  # noqa: E402
 
 MIN_N = 5  # lemmas seen fewer times say nothing
 

@@ -38,8 +38,8 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def nlp():
     """The default pipeline: pretrained model + newsgraph's components (loaded once)."""
-    from pipeline.config import DEFAULT_MODEL
-    from pipeline.nlp import build_nlp
+    from pipeline.core.config import DEFAULT_MODEL
+    from pipeline.ner.nlp import build_nlp
 
     return build_nlp(DEFAULT_MODEL)
 
@@ -52,8 +52,11 @@ def pipeline_run(base: Path, files: list[Path], stages: tuple = ("clean-text", "
     """Copy ``files`` into ``base/raw`` and run the named stages into ``base/out``; returns ``base/out``."""
     import shutil
 
-    from pipeline import clean_stage, export, ner, relations
-    from pipeline.config import Settings
+    from pipeline.clean import stage as clean_stage
+    from pipeline.export import stage as export
+    from pipeline.ner import stage as ner
+    from pipeline.relations import stage as relations
+    from pipeline.core.config import Settings
 
     runners = {"clean-text": clean_stage.run, "ner": ner.run, "relations": relations.run, "export": export.run}
     raw = base / "raw"

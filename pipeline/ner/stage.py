@@ -1,0 +1,322 @@
+"""Stage 2 driver, ner: ``clean/*.json`` -> ``nlp/<doc_id>.spacy`` + ``tables/mentions.csv``, ``tables/entities.csv``.
+
+Per document (parallel-friendly, cached): parse once with ``nlp.pipe``, keep
+the parsed ``Doc`` as a ``DocBin`` (later stages read it; nobody parses
+twice), resolve its mentions to canonical ids and map them to raw offsets
+(``nlp/<doc_id>.json``). Across documents: person ids made one for transliteration variants and
+for a surname whose one full name another document gives
+(:func:`pipeline.resolve.cross_document_ids`), written to the tables and
+to the ``DocBin`` entities (``Span._.entity_id``) that later stages read; the
+per-document records (``nlp/<doc_id>.json``) keep the ids of their document
+alone, so the step is redone from them whenever the corpus changes. Then
+the mention and entity tables.
+Credits that cleaning took out of the text (datelines, captions, trailers)
+are reported as ORG mentions of the credited organisation.
+
+A document is parsed again only when its cleaned text, the model or the
+lexicons changed. A document the model cannot process gets a status row in
+``tables/ner_documents.csv`` and a one-line message; the run goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from spacy.tokens import Doc, DocBin
+
+from pipeline.core import lexicons
+from pipeline.core.config import Settings
+from pipeline.core.document import CleanDocument
+from pipeline.core.progress import progress
+from pipeline.ner.resolve import ENTITY_COLUMNS, Mention, annotate, cross_document_ids, entity_table, slug
+from pipeline.core.executor import StageError, StageReport, code_fingerprint
+from pipeline.core.storage import AtomicCSV, remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
+
+log = logging.getLogger("newsgraph.ner")
+
+NER_VERSION = "3"
+MENTION_COLUMNS = ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id", "state", "source",
+                   "clean_start", "clean_end"]
+STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]
+
+
+@dataclass
+class _Item:
+    path: Path  # the clean-text output; read when its batch is parsed, not before
+    key: str  # cache key: what the outputs were made from
+    clean: CleanDocument | None = None  # set while the item is in a batch
+
+
+def _clean_docs(settings: Settings) -> list[Path]:
+    d = settings.clean_dir
+    if not d.is_dir():
+        raise StageError(f"{d} does not exist: run clean-text first (make clean-text)")
+    return sorted(d.glob("*.json"))
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split a long text at paragraph (else sentence, else space) boundaries; the pieces join back exactly."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        cut = -1
+        for sep in ("\n\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, start + size)
+            if cut != -1:
+                cut += len(sep)
+                break
+        if cut == -1:
+            cut = start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> Iterator[tuple[_Item, Doc | None, str]]:
+    """(item, doc, error) for each item, streaming through ``nlp.pipe``.
+
+    Long texts are parsed in pieces joined with ``Doc.from_docs`` (character
+    offsets unchanged). A batch that fails is redone one document at a time so
+    that only the bad document fails.
+    """
+    def one(item: _Item) -> Doc:
+        text = item.clean.text
+        if len(text) <= chunk_chars:
+            return nlp(text)
+        docs = list(nlp.pipe(_chunks(text, chunk_chars)))
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+        if doc.text != text:
+            raise ValueError("the pieces of a long text did not join back into it")
+        return doc
+
+    batch: list[_Item] = []
+
+    def flush():
+        for it in batch:  # only this batch's texts are in memory
+            if it.clean is None:
+                it.clean = CleanDocument.loads(it.path.read_text(encoding="utf-8"))
+        short = [it for it in batch if len(it.clean.text) <= chunk_chars]
+        try:
+            docs = dict(zip((id(it) for it in short), nlp.pipe([it.clean.text for it in short], batch_size=batch_size)))
+        except Exception:  # find the culprit one by one
+            docs = {}
+        for it in batch:
+            if id(it) in docs:
+                yield it, docs[id(it)], ""
+                continue
+            try:
+                doc, error = one(it), ""
+            except Exception as exc:
+                doc, error = None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            yield it, doc, error
+        for it in batch:
+            it.clean = None
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def dateline_state(clean: CleanDocument) -> str:
+    """The state of a dateline's place (`KYIV, Ukraine (AP) --`, `SEOUL, March 12 --`): a capital or a
+    state's name from the state lexicon, or ""."""
+    aliases = lexicons.states().aliases
+    for r in clean.removed:
+        if r.kind != "dateline":
+            continue
+        for part in r.text.split(",")[:2]:
+            name = part.strip().split("(")[0].strip()
+            for cand in (name, name.title()):
+                hit = aliases.get(cand)
+                if hit is not None and hit[1] in ("capital", "name"):
+                    return hit[0]
+    return ""
+
+
+def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
+    """Mentions of one parsed document in raw offsets, credits included."""
+    credit_state = ""
+    orgs = lexicons.org_index()
+    if clean.credit in orgs and clean.credit in lexicons.domestic_outlets():
+        credit_state = orgs[clean.credit].state  # not an international wire's home state (AP, AFP)
+    else:
+        # "KYIV, Ukraine (AP) --": the dateline's state, when the story itself names it (a GENEVA
+        # dateline over talks between others does not make the bodies Swiss)
+        credit_state = dateline_state(clean)
+        if credit_state and not any(e.label_ == "STATE" and e.kb_id_ == credit_state for e in doc.ents):
+            credit_state = ""
+    found: list[tuple[int, int, Mention]] = []
+    doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
+                    "title": clean.title, "offset_map": clean.offset_map.to_json()}
+    for span, eid, state in annotate(doc, clean.doc_id, credit_state):  # ids kept in the DocBin
+        rs, re_ = clean.raw_span(span.start_char, span.end_char)
+        canonical = span.kb_id_ if span.label_ == "ORG" and span.kb_id_ in orgs else ""
+        found.append((rs, re_, Mention(clean.doc_id, "", rs, re_, "", span.label_, eid, span.start_char, span.end_char, state,
+                                       canonical=canonical)))
+    for c in clean.credits:
+        found.append((c.start, c.end, Mention(clean.doc_id, "", c.start, c.end, "", "ORG", "org:" + slug(c.name), -1, -1, "", "credit",
+                                              canonical=c.name)))
+    found.sort(key=lambda x: (x[0], x[1]))
+    out = []
+    for n, (_, _, m) in enumerate(found, start=1):
+        m.mention_id = f"{clean.doc_id}:m{n}"
+        out.append(m)
+    return out
+
+
+def run(settings: Settings) -> StageReport:
+    from pipeline.ner.nlp import build_nlp
+
+    files = _clean_docs(settings)
+    report = StageReport("ner")
+    nlp_dir = settings.output_dir / "nlp"
+    nlp_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(nlp_dir)
+    nlp = None
+    fingerprint = None
+    todo: list[_Item] = []
+    status: dict[str, dict] = {}
+    for path in files:
+        data = path.read_bytes()
+        clean = CleanDocument.loads(data.decode("utf-8"))
+        if clean.status != "ok":
+            status[clean.doc_id] = {"doc_id": clean.doc_id, "status": "skipped", "error": f"not cleaned: {clean.error}",
+                                    "n_tokens": 0, "n_mentions": 0}
+            continue
+        if nlp is None:
+            nlp = build_nlp(settings.model)
+            meta = nlp.meta
+            fingerprint = hashlib.sha256(json.dumps([NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names,
+                                                     lexicons.fingerprint(),
+                                                     code_fingerprint("pipeline.ner.components", "pipeline.ner.resolve", "pipeline.ner.stage")]).encode()).hexdigest()[:16]
+        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fingerprint
+        rec_path = nlp_dir / f"{clean.doc_id}.json"
+        if not settings.force and rec_path.exists() and (nlp_dir / f"{clean.doc_id}.spacy").exists():
+            try:
+                rec = json.loads(rec_path.read_text(encoding="utf-8"))
+                if rec.get("key") == key:
+                    status[clean.doc_id] = rec["status"]
+                    report.unchanged += 1
+                    continue
+            except (OSError, ValueError, KeyError):
+                pass
+        todo.append(_Item(path, key))
+    if todo:
+        chunk = min(nlp.max_length, settings.chunk_chars)
+        for item, doc, error in progress(parse(nlp, todo, chunk), desc="ner", quiet=settings.quiet, total=len(todo)):
+            cid = item.clean.doc_id
+            if doc is None:
+                st = {"doc_id": cid, "status": "error", "error": f"the model could not process it: {error}", "n_tokens": 0, "n_mentions": 0}
+                rec = {"key": item.key, "status": st, "mentions": []}
+            else:
+                mentions = [m.to_json() for m in doc_mentions(doc, item.clean)]
+                for m in mentions:
+                    m["text"] = ""  # filled from the raw file below
+                st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
+                db = DocBin(store_user_data=True)
+                db.add(doc)
+                write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())
+                rec = {"key": item.key, "status": st, "mentions": mentions}
+                _fill_raw_text(rec["mentions"], item.clean)
+            if write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
+                report.written += 1
+            else:
+                report.unchanged += 1
+            status[cid] = st
+    # outputs of documents that are gone
+    wanted = {p.stem for p in files}
+    for stale in sorted(nlp_dir.glob("*.json")) + sorted(nlp_dir.glob("*.spacy")):
+        if stale.stem not in wanted:
+            stale.unlink()
+            report.removed += 1
+    for st in status.values():
+        report.counts[st["status"]] = report.counts.get(st["status"], 0) + 1
+        if st["status"] == "error":
+            log.error("%s: error: %s", st["doc_id"], st["error"])
+    _write_tables(settings, nlp_dir, sorted(status))
+    write_csv(settings.tables_dir / "ner_documents.csv", STATUS_COLUMNS, [status[k] for k in sorted(status)])
+    return report
+
+
+def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:
+    """Each mention's text as the raw file has it (the clean text where the file is gone)."""
+    try:
+        with open(clean.source_path, encoding="utf-8") as fh:
+            raw = fh.read()
+    except OSError:
+        raw = None
+    for m in mentions:
+        if raw is not None:
+            m["text"] = raw[m["start"]:m["end"]]
+        elif m["clean_start"] >= 0:
+            m["text"] = clean.text[m["clean_start"]:m["clean_end"]]
+
+
+def _mention_records(nlp_dir: Path, doc_ids: list[str]) -> Iterator[dict]:
+    for cid in doc_ids:
+        p = nlp_dir / f"{cid}.json"
+        if p.exists():
+            yield from json.loads(p.read_text(encoding="utf-8")).get("mentions", [])
+
+
+def _write_tables(settings: Settings, nlp_dir: Path, doc_ids: list[str]) -> None:
+    """mentions.csv and entities.csv from the per-document records, one document at a time,
+    with the ids made one across documents (also in the DocBins)."""
+    merged = cross_document_ids(_mention_records(nlp_dir, doc_ids))
+    _apply_to_docbins(nlp_dir, doc_ids, merged)
+    with AtomicCSV(settings.tables_dir / "mentions.csv", MENTION_COLUMNS) as out:
+        def rows() -> Iterator[dict]:
+            for m in _mention_records(nlp_dir, doc_ids):
+                m["entity_id"] = merged.get(m["entity_id"], m["entity_id"])
+                out.write(m)
+                yield m
+
+        entities = entity_table(rows())
+    write_csv(settings.tables_dir / "entities.csv", ENTITY_COLUMNS, entities)
+
+
+def _apply_to_docbins(nlp_dir: Path, doc_ids: list[str], merged: dict[str, str]) -> None:
+    """Give each DocBin's entities their cross-document ids, from the document's own record
+    (so a change of the corpus that undoes a merge undoes it here too). A DocBin is
+    rewritten only when an id changes."""
+    from spacy.vocab import Vocab
+
+    from pipeline.ner.components import extensions  # noqa: F401
+
+    vocab = None
+    for cid in doc_ids:
+        rec_path, bin_path = nlp_dir / f"{cid}.json", nlp_dir / f"{cid}.spacy"
+        if not rec_path.exists() or not bin_path.exists():
+            continue
+        rec = json.loads(rec_path.read_text(encoding="utf-8"))
+        mentions = rec.get("mentions", [])
+        present = {m["entity_id"] for m in mentions}
+        want_applied = {k: v for k, v in merged.items() if k in present}
+        if rec.get("cross_document_ids") == want_applied:
+            continue
+        wanted = {(m["clean_start"], m["clean_end"], m["label"]): merged.get(m["entity_id"], m["entity_id"])
+                  for m in mentions if m.get("source", "text") == "text"}
+        vocab = vocab or Vocab()
+        docs = list(DocBin().from_bytes(bin_path.read_bytes()).get_docs(vocab))
+        changed = False
+        for doc in docs:
+            for ent in doc.ents:
+                eid = wanted.get((ent.start_char, ent.end_char, ent.label_))
+                if eid and ent._.entity_id != eid:
+                    ent._.entity_id = eid
+                    changed = True
+        if changed:
+            db = DocBin(store_user_data=True)
+            for doc in docs:
+                db.add(doc)
+            write_bytes_atomic(bin_path, db.to_bytes())
+        rec["cross_document_ids"] = want_applied
+        write_text_atomic(rec_path, json.dumps(rec, ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,768 @@
+"""Speaker resolution: which entity a statement's speaker mention refers to.
+
+No neural coreference model installs offline (README), so this is an
+entity-centric resolver of its own whose every choice can be explained
+(:class:`Resolution`: the rule that decided, and for pronouns and nominals the
+candidate antecedents with their features and scores).
+
+- A speaker phrase that names entities takes the most specific ones: persons
+  (all of them for a group: `A and B said`); else the holder of the office it
+  names, where the text names the holder; else a body (ORG); else the state(s).
+  Entities inside a relative clause of the phrase do not count (`survivors of
+  the attack, which killed 25 Indians`), nor a state glued into an adjective
+  (`the Iran-backed group`); `officials in Seoul` are tied to the capital's state.
+- A document as speaker (`the statement said`, `a joint declaration`, `the
+  post read`) takes whoever issued it: the entity inside the phrase (`a
+  statement from the ministry`), else the subject that issued, released or
+  published such a document earlier (`X issued a statement`), else the
+  possessor (`X's statement`), else the speaker of the paragraph.
+- A pronoun takes the best candidate antecedent: person pronouns (he, she)
+  score the persons mentioned or speaking before it on being the last
+  speaker, the same paragraph, the subject role, recency, and gender
+  agreement (from the pronouns already resolved to them and their titles);
+  `it` the bodies and states that spoke or acted last; `they` the last group.
+- `I` / `we` as a speaker inside a quote or verbatim text is its author.
+- A nominal (`the official`, `the Iran-backed group`, `the two nations`) takes
+  the entity of the last speaker phrase with the same head noun, else the holder
+  or state of the last office with that head, else for a group noun the last
+  body that acted, for `both countries` / `the two nations` the last two states
+  named together.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from functools import lru_cache
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.core import lexicons
+from pipeline.ner.resolve import office_holders
+from pipeline.relations.statements import FIRST_PERSON, Statement, cue_lexicon
+
+MALE = {"he", "him", "his", "himself"}
+FIRST_PERSON_FORMS = {"I", "me", "we", "We", "us", "Us"}  # not "US"
+FEMALE = {"she", "her", "hers", "herself"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+THING_PRONOUNS = {"it"}
+PLURAL_PRONOUNS = {"they", "them"}
+MALE_TITLES = {"mr", "mr.", "sir", "lord", "king", "prince", "mister"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "madame", "lady", "queen", "princess", "dame"}
+# nouns that stand for a body or group, resolved to the last body that acted
+GROUP_NOUNS = {"group", "movement", "militia", "rebel", "organization", "organisation", "faction", "party",
+               "alliance", "bloc", "coalition", "body", "agency", "network", "force", "ministry", "office",
+               "council", "committee", "command", "army", "military", "embassy", "regulator", "department"}
+# "the two countries", "both sides": the two states last named together
+PAIR_NOUNS = {"country", "nation", "side", "state", "government", "neighbour", "neighbor", "rival", "power"}
+# singular posts held by one person at a time: `the chief` is a person, `the official` is not
+POST_NOUNS = {"chief", "head", "leader", "president", "minister", "premier", "chancellor", "secretary",
+              "commissioner", "director", "chairman", "chairwoman", "chair", "governor", "mayor", "king", "queen",
+              "envoy", "ambassador", "general", "commander", "prosecutor", "speaker", "lawmaker", "senator"}
+# nouns for a single person who may speak unnamed (`a doctor`, `the official`)
+# (not posts such as `diplomat` or `spokesman`, which the text often names elsewhere)
+PERSON_NOUNS = {"doctor", "resident", "witness", "nurse", "teacher", "soldier", "source", "analyst", "expert",
+                "activist", "lawyer", "survivor", "worker", "farmer", "student", "journalist", "reporter", "man",
+                "woman", "mother", "father", "relative", "neighbour", "neighbor", "fighter", "volunteer", "engineer",
+                "researcher", "professor", "economist", "villager", "shopkeeper", "driver", "refugee"}
+# `officials in Seoul` is South Korea's government; `diplomats in Beijing` are not China's
+CAPITAL_NOUNS = {"official", "authority", "government", "administration", "officer", "source"}
+FOREIGN_WORDS = {"western", "foreign", "other", "international", "visiting", "european", "arab", "african", "asian",
+                 "overseas", "exiled", "opposition"}
+GROUP_MODIFIERS = {"rights": "ngo", "aid": "ngo", "humanitarian": "ngo", "charity": "ngo", "advocacy": "ngo",
+                   "watchdog": "ngo", "militant": "armed_group", "rebel": "armed_group", "armed": "armed_group",
+                   "paramilitary": "armed_group", "insurgent": "armed_group", "jihadist": "armed_group",
+                   "terrorist": "armed_group", "opposition": "party", "ruling": "party", "political": "party"}
+PERSON_PAIR_NOUNS = {"leader", "minister", "president", "premier", "diplomat", "envoy", "chief", "official", "man",
+                     "woman", "counterpart"}
+# the kinds of body (orgs.csv) a group noun can stand for: `the group` is no ministry
+GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed_group", "party", "ngo", ""},
+               "militia": {"armed_group", ""}, "rebel": {"armed_group", ""}, "faction": {"armed_group", "party", ""},
+               "organization": {"armed_group", "ngo", "international", ""},
+               "organisation": {"armed_group", "ngo", "international", ""}, "party": {"party", ""},
+               "alliance": {"international", "party", ""}, "bloc": {"international", ""},
+               "coalition": {"ngo", "party", "international", ""}, "network": {"ngo", ""},
+               "agency": {"government", "agency", "international", "news", ""},
+               "ministry": {"government", ""}, "department": {"government", ""}, "office": {"government", "seat", ""},
+               "council": {"government", "international", ""}, "committee": {"government", "party", ""},
+               "command": {"military", ""}, "army": {"military", ""}, "military": {"military", ""},
+               "force": {"military", "armed_group", ""}, "embassy": {"government", ""}, "regulator": {"government", ""},
+               "body": {"government", "international", "ngo", ""}}
+# `the spokeswoman` is the person introduced with that title, if the text named one; else her body
+SPOKES_NOUNS = {"spokesman", "spokeswoman", "spokesperson"}
+GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
+                    "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
+
+
+@dataclass
+class Candidate:
+    ids: list[str]
+    mention: str  # the text of the mention that proposes it
+    token: int
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"ids": self.ids, "mention": self.mention, "token": self.token,
+                "features": self.features, "score": round(self.score, 3)}
+
+
+@dataclass
+class Resolution:
+    """What a speaker mention refers to, and why."""
+    ids: list[str]
+    rule: str  # named | office-holder | body | state | capital | demonym | document | pronoun | first-person | nominal | continuation | none
+    candidates: list[Candidate] = field(default_factory=list)
+    office: str = ""  # office id of a speaker named only by an office whose holder this document does not name
+
+    def to_json(self) -> dict:
+        return {"ids": self.ids, "rule": self.rule, "candidates": [c.to_json() for c in self.candidates[:5]]}
+
+
+def _ents_in(doc: Doc, s: int, e: int, ents: tuple[Span, ...] | None = None) -> list[Span]:
+    """Entities inside the phrase, or overlapping it (a phrase cut inside a long name), except those
+    inside a clause that modifies the phrase (`..., which killed 25 Indians`)."""
+    out = []
+    for ent in (doc.ents if ents is None else ents):
+        if not (ent.start < e and s < ent.end and ent._.entity_id):
+            continue
+        if _in_clause(ent.root, s, e):
+            continue
+        out.append(ent)
+    return out
+
+
+def _in_clause(tok: Token, s: int, e: int) -> bool:
+    t = tok
+    for _ in range(8):
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and s <= t.i < e:
+            return True
+        if t.head is t or not (s <= t.head.i < e):
+            return False
+        t = t.head
+    return False
+
+
+def _glued_state(doc: Doc, ent: Span | Token) -> bool:
+    """`Iran-backed`, `US-led`: the state is part of an adjective, not the speaker's own state."""
+    return ent.end + 1 < len(doc) and doc[ent.end].text in ("-", "\u2010", "\u2011") and doc[ent.end + 1].tag_ in ("VBN", "VBD", "JJ")
+
+
+TITLE_GLUE = {"for", "of", "the", "'s", "\u2019s", "-", "and"}
+
+
+def _title_tokens(doc: Doc, ent: Span, window: int = 10) -> set[int]:
+    """The words that present a person: the noun phrase before the name (`the barred opposition leader
+    Machado`, `UN High Commissioner for Human Rights Volker Turk`) and an apposition after it (`Machado,
+    the opposition leader,`)."""
+    out: set[int] = set()
+    i = ent.start - 1
+    while i >= 0 and ent.start - i <= window:
+        t = doc[i]
+        if t.is_space or t.pos_ in ("VERB", "AUX", "PRON", "PUNCT") and t.text not in ("-", "'s", "\u2019s") \
+                or (t.ent_type_ == "PERSON"):
+            break
+        if not (t.pos_ in ("PROPN", "NOUN", "ADJ", "ADV", "DET", "NUM") or t.lower_ in TITLE_GLUE):
+            break
+        out.add(i)
+        i -= 1
+    j = ent.end
+    if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].pos_ in ("DET", "ADJ", "NOUN", "PROPN"):
+        k = j + 1
+        while k < len(doc) and k - j <= window and doc[k].text not in (",", ".", ";") and doc[k].pos_ not in ("VERB", "AUX"):
+            out.add(k)
+            k += 1
+    return out
+
+
+def _group_kind(head: Token) -> str:
+    """The kind of body a modifier asks for: `the rights group` is an NGO, `the militant group` an armed group."""
+    for c in head.lefts:
+        kind = GROUP_MODIFIERS.get(c.lower_)
+        if kind:
+            return kind
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """Capital -> ISO3, from the state lexicon (`officials in Ankara`)."""
+    return {a: iso for a, (iso, kind) in lexicons.states().aliases.items() if kind == "capital"}
+
+
+@lru_cache(maxsize=1)
+def _document_nouns() -> frozenset[str]:
+    """Nouns for documents that speak (`the statement said`, `the post read`): cues.toml [press]."""
+    return cue_lexicon().press_nouns | cue_lexicon().document_nouns
+
+
+def _head(doc: Doc, s: int, e: int) -> Token | None:
+    span = doc[s:e]
+    return span.root if len(span) else None
+
+
+def _gender(word: str) -> str:
+    w = word.lower()
+    return "m" if w in MALE else "f" if w in FEMALE else ""
+
+
+class SpeakerResolver:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.ents = tuple(doc.ents)  # read once: Doc.ents builds its spans anew on every access
+        # sentence number of every token, for "sentences back"
+        self.sent_no = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            for i in range(sent.start, sent.end):
+                self.sent_no[i] = n
+        self.office_holder: dict[str, str] = {}  # office id -> person id, by the text's own links
+        for office, person in office_holders(doc):
+            if office._.entity_id and person._.entity_id:
+                self.office_holder.setdefault(office._.entity_id, person._.entity_id)
+        # (token, head lemma, ids, plural) of the speakers resolved so far
+        self.history: list[tuple[int, str, list[str], bool]] = []
+        self.resolved: list[tuple[tuple[int, int], tuple[int, int], list[str]]] = []  # (content, speaker, ids)
+        self.gender: dict[str, str] = {}  # person id -> m | f, from titles and resolved pronouns
+        for ent in self.ents:
+            if ent.label_ == "PERSON" and ent.start > 0 and ent._.entity_id:
+                prev = doc[ent.start - 1].lower_
+                if prev in MALE_TITLES:
+                    self.gender.setdefault(ent._.entity_id, "m")
+                elif prev in FEMALE_TITLES:
+                    self.gender.setdefault(ent._.entity_id, "f")
+        # what the text calls each person mention: the words of its noun phrase before the name
+        # ("the barred opposition leader Machado" -> leader, opposition; "UN High Commissioner ... Turk" -> UN)
+        self.titles: list[tuple[int, str, set[str], set[str]]] = []  # (token, person id, title lemmas, entity ids)
+        tie_at: dict[int, str] = {x.start: x._.entity_id for x in self.ents if x._.entity_id and x.label_ in ("ORG", "STATE")}
+        tie_at.update({d.start: f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", [])})
+        people_in: dict[int, dict[str, Span]] = {}  # sentence number -> person id -> its first mention
+        for ent in self.ents:
+            if ent.label_ == "PERSON" and ent._.entity_id:
+                span = _title_tokens(doc, ent)
+                words = {doc[i].lemma_.lower() for i in span if doc[i].is_alpha}
+                ids = {tie_at[i] for i in span if i in tie_at}
+                self.titles.append((ent.start, ent._.entity_id, words, ids))
+                people_in.setdefault(self.sent_no[ent.start], {}).setdefault(ent._.entity_id, ent)
+        # "Kallas said her country ...": a sentence naming one person and then using only `his` or only
+        # `her` tells that person's gender
+        verbs = cue_lexicon().verbs
+        for n, sent in enumerate(doc.sents):
+            people = people_in.get(n, {})
+            if len(people) != 1:
+                continue
+            (pid, ent), = people.items()
+            after = {t.lower_ for t in doc[ent.end:sent.end]
+                     if not (t.dep_ == "nsubj" and t.head.lemma_ in verbs)}  # "..., she said": another speaker
+            m, f = bool(after & {"he", "him", "his", "himself"}), bool(after & {"she", "her", "hers", "herself"})
+            if m != f:
+                self.gender.setdefault(pid, "m" if m else "f")
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def paragraph(self, i: int) -> int:
+        return bisect.bisect_right(self.para_starts, self.doc[i].idx) - 1
+
+    def ids_for_phrase(self, s: int, e: int) -> Resolution:
+        doc = self.doc
+        ents = _ents_in(doc, s, e, self.ents)
+        # a person named as possessor is not the speaker ("Netanyahu's office said", "Putin's spokesman")
+        owners = [x for x in ents if x.label_ == "PERSON" and x.end < len(doc) and doc[x.end].tag_ == "POS"
+                  and not (x.start <= doc[s:e].root.i < x.end)]
+        # ... nor is the post in the possessor's title ("Prime Minister X's office")
+        ents = [x for x in ents if x not in owners and not (x.label_ == "OFFICE" and any(0 <= o.start - x.end <= 1 for o in owners))]
+        people = [x._.entity_id for x in ents if x.label_ == "PERSON"]
+        if people:
+            return Resolution(list(dict.fromkeys(people)), "named")
+        # "the United States and the European Union said": a group of bodies and states, all of them
+        named = [x for x in ents if x.label_ in ("ORG", "STATE") and not _glued_state(doc, x)]
+        if len(named) > 1 and len({x.label_ for x in named}) > 1 and \
+                all(x.root.dep_ == "conj" or x is named[0] for x in named):
+            return Resolution(list(dict.fromkeys(x._.entity_id for x in named)), "group")
+        for x in ents:
+            if x.label_ == "OFFICE" and x._.entity_id in self.office_holder:
+                return Resolution([self.office_holder[x._.entity_id]], "office-holder")
+        unheld = [x for x in ents if x.label_ == "OFFICE" and x._.state]
+        office = unheld[0]._.entity_id if unheld else ""
+        holder = self._role_holder(s, e, ents)
+        if holder is not None:
+            return holder
+        roots = [x for x in ents if x.label_ == "ORG" and not _glued_state(doc, x)]
+        if roots:
+            # several bodies joined by `and` are a group; otherwise the body the phrase is about: the one
+            # holding its head (`the Foreign Ministry`), else the last (`a spokesperson for the White House
+            # National Security Council`, `the Houthi-run Al Masirah TV`)
+            joint = len(roots) > 1 and all(r.root.dep_ == "conj" or r is roots[0] for r in roots)
+            if joint:
+                return Resolution(list(dict.fromkeys(r._.entity_id for r in roots)), "body", office=office)
+            head = _head(doc, s, e)
+            own = [r for r in roots if head is not None and r.start <= head.i < r.end]
+            return Resolution([(own or roots)[-1]._.entity_id], "body", office=office)
+        states = [x for x in ents if x.label_ == "STATE" and not _glued_state(doc, x)]
+        if states:
+            return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
+        if unheld:
+            # "the spokesperson" after "a spokesperson for the National Security Council": the same
+            # speaker as before, if there is one, else the office's state
+            if doc[s].lower_ in ("the", "this") and len(ents) == 1:
+                again = self._nominal(s, e)
+                if again.ids:
+                    again.office = office
+                    return again
+            return Resolution([f"state:{unheld[0]._.state}"], "state", office=office)
+        # "officials in Seoul": a government noun placed in a capital stands for its state, unless the
+        # phrase says they are foreign there ("Western diplomats in Beijing", "EU officials in Kyiv")
+        head = _head(doc, s, e)
+        foreign = any(t.lower_ in FOREIGN_WORDS or (t.ent_type_ and t.i < head.i) for t in doc[s:e]) if head is not None else True
+        if head is not None and head.lemma_.lower() in CAPITAL_NOUNS and not foreign:
+            for t in doc[s:e]:
+                if t.lower_ == "in" and t.head.i == head.i:
+                    obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                    if obj is not None:
+                        name = doc[obj.left_edge.i:obj.i + 1].text
+                        iso = _capitals().get(name) or _capitals().get(obj.text)
+                        if iso:
+                            return Resolution([f"state:{iso}"], "capital")
+        # "the Japanese official": a demonym ties an unnamed speaker to its state
+        dems = [d for d in doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e
+                and not _in_clause(d.root, s, e) and not _glued_state(doc, d)]
+        if dems:
+            # "the Japanese and South Korean foreign ministers": every state named by a demonym
+            joint = len(dems) > 1 and any(t.lower_ == "and" for t in doc[dems[0].end:dems[-1].start])
+            ids = list(dict.fromkeys(f"state:{d.kb_id_}" for d in (dems if joint else dems[:1])))
+            return Resolution(ids, "demonym")
+        owner_states = list(dict.fromkeys(f"state:{x._.state}" for x in owners if x._.state))
+        if owner_states:
+            return Resolution(owner_states[:1], "state")  # "Putin's spokesman": tied to Putin's state
+        return Resolution([], "none")
+
+    def _role_holder(self, s: int, e: int, ents: list[Span]) -> Resolution | None:
+        """`the opposition leader`, `the UN human rights chief`: a singular post held by one person whom
+        the text introduced with that title (and, when the phrase names a body or state, with it)."""
+        doc = self.doc
+        head = _head(doc, s, e)
+        if head is None or head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in POST_NOUNS | SPOKES_NOUNS:
+            return None
+        if any(t.lower_ in ("a", "an", "one", "another", "some", "former") for t in doc[s:e]):
+            return None  # "a senior official", "a former minister": not the one post-holder
+        if any(x.label_ == "PERSON" for x in ents):
+            return None
+        tied = {x._.entity_id for x in ents if x.label_ in ("ORG", "STATE")}
+        tied |= {f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", []) if s <= d.start and d.end <= e}
+        lemma = head.lemma_.lower()
+        found: dict[str, Candidate] = {}
+        for tok, pid, words, ids in self.titles:
+            if tok >= s or pid in found:
+                continue
+            if (lemma in words and (not tied or tied & ids)) or \
+                    (lemma in POST_NOUNS and tied and tied <= ids and words & POST_NOUNS):
+                found[pid] = Candidate([pid], doc[tok].text, tok, {"title": float(lemma in words),
+                                                                     "same_body": float(bool(tied & ids))})
+        if len(found) == 1:
+            (c,) = found.values()
+            c.score = 1.0
+            return Resolution(c.ids, "post-holder", [c])
+        return None
+
+    # -- pronouns ----------------------------------------------------------------------------
+
+    def _person_candidates(self, word: str, before: int, content: tuple[int, int] | None = None) -> list[Candidate]:
+        """Persons a pronoun can stand for, scored. A person named only inside the statement's own
+        content (`"... Kim Jong Un ...," he said`) is not its speaker."""
+        doc = self.doc
+        want = _gender(word)
+        para = self.paragraph(before)
+        # the person who spoke last (a body speaking in between does not take the role)
+        last_speaker = next((ids for _, _, ids, _ in reversed(self.history)
+                             if len(ids) == 1 and ids[0].startswith("person:")), [])
+        cands: dict[str, Candidate] = {}
+        mentions: list[tuple[int, str, str, str]] = []  # (token, id, text, role)
+        for ent in self.ents:
+            if ent.label_ == "PERSON" and ent.end <= before and ent._.entity_id:
+                mentions.append((ent.start, ent._.entity_id, ent.text, ent.root.dep_))
+        for (_, (ss, se), ids) in self.resolved:
+            if ss < before and len(ids) == 1 and ids[0].startswith("person:"):
+                mentions.append((ss, ids[0], doc[ss:se].text, "speaker"))
+        for tok, pid, text, role in mentions:
+            p = self.paragraph(tok)
+            if para - p > 4 or (content is not None and content[0] <= tok < content[1] and role != "speaker"):
+                continue
+            c = cands.get(pid)
+            if c is None or tok > c.token:
+                sents_back = self.sent_no[before] - self.sent_no[tok]
+                f = {"last_speaker": float(last_speaker == [pid]), "same_paragraph": float(p == para),
+                     "subject": float(role in ("nsubj", "nsubjpass", "speaker")),
+                     "sentences_back": float(max(0, sents_back)), "paragraphs_back": float(para - p)}
+                g = self.gender.get(pid, "")
+                f["gender_clash"] = float(bool(want and g and g != want))
+                f["gender_match"] = float(bool(want and g and g == want))
+                # most people in political news whose gender the text does not tell are men: `she`
+                # seldom stands for one of them when a woman is a candidate
+                f["unknown_for_she"] = float(want == "f" and not g)
+                cands[pid] = Candidate([pid], text, tok, f)
+        # "A doctor at the hospital told the BBC ... '...,' she said": an unnamed person who spoke last in
+        # this paragraph is a candidate too (resolved to nobody, or to the body it was tied to)
+        for (_, (ss, se), ids) in reversed(self.resolved):
+            if ss >= before:
+                continue
+            head = _head(doc, ss, se)
+            if self.paragraph(ss) == para and head is not None and head.pos_ == "NOUN" and head.tag_ == "NN" \
+                    and head.lemma_.lower() in PERSON_NOUNS and not any(i.startswith("person:") for i in ids):
+                f = {"last_speaker": 1.0, "same_paragraph": 1.0, "subject": 1.0, "sentences_back": 0.0,
+                     "paragraphs_back": 0.0, "gender_clash": 0.0, "gender_match": 0.0, "unknown_for_she": 0.0}
+                cands["unnamed:" + str(ss)] = Candidate(list(ids), doc[ss:se].text, ss, f)
+            break
+        for c in cands.values():
+            f = c.features
+            c.score = (3.0 * f["last_speaker"] + 2.0 * f["same_paragraph"] + 1.0 * f["subject"]
+                       - 0.4 * min(f["sentences_back"], 6) - 1.0 * f["paragraphs_back"] - 10.0 * f["gender_clash"]
+                       + 1.0 * f["gender_match"] - 3.0 * f["unknown_for_she"])
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _thing_candidates(self, before: int) -> list[Candidate]:
+        doc = self.doc
+        para = self.paragraph(before)
+        cands: dict[str, Candidate] = {}
+        last_speaker = self.history[-1][2] if self.history else []
+        items: list[tuple[int, list[str], str, str]] = []
+        for ent in self.ents:
+            if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
+        # subjects that are bodies by description: "the U.S. administration", "the Chinese government"
+        first = self.para_starts[max(0, para - 2)]
+        for tok in doc[:before]:
+            if tok.idx < first or tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.tag_ == "NNS":
+                continue
+            if tok.lemma_.lower() not in GOVERNMENT_NOUNS | GROUP_NOUNS:
+                continue
+            ids = self.ids_for_phrase(tok.left_edge.i, tok.i + 1).ids
+            if len(ids) == 1 and not ids[0].startswith("person:"):
+                items.append((tok.left_edge.i, ids, doc[tok.left_edge.i:tok.i + 1].text, "subject"))
+        for (_, (ss, se), ids) in self.resolved:
+            if ss < before and len(ids) == 1 and not ids[0].startswith("person:"):
+                items.append((ss, ids, doc[ss:se].text, "speaker"))
+        for tok, ids, text, role in items:
+            p = self.paragraph(tok)
+            if para - p > 2:
+                continue
+            key = ids[0]
+            if key in cands and cands[key].token > tok:
+                continue
+            f = {"last_speaker": float(last_speaker == ids), "same_paragraph": float(p == para),
+                 "speaker": float(role == "speaker"), "paragraphs_back": float(para - p),
+                 "tokens_back": float(before - tok)}
+            cands[key] = Candidate(ids, text, tok, f, 2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"]
+                                   + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _body_candidates(self, before: int, noun: str, kind: str = "") -> list[Candidate]:
+        """`the Iran-backed group`, `the movement`: the bodies named before, in any role (`Houthi rebels`),
+        of a kind the noun can stand for (a group is no army or ministry); the same paragraph, the
+        subject role and recency count."""
+        para = self.paragraph(before)
+        kinds = lexicons.org_index()
+        allowed = {kind, ""} if kind else GROUP_KINDS.get(noun, {""})
+        cands: dict[str, Candidate] = {}
+        for ent in self.ents:
+            if ent.label_ != "ORG" or ent.end > before or not ent._.entity_id:
+                continue
+            kind = kinds[ent.kb_id_].kind if ent.kb_id_ in kinds else ""
+            if kind not in allowed or (kind == "" and noun in ("group", "movement", "militia", "rebel", "faction")
+                                       and any(t.lower_ in ("ministry", "department", "army", "forces", "agency")
+                                               for t in ent)):
+                continue
+            p = self.paragraph(ent.start)
+            if para - p > 2:
+                continue
+            f = {"same_paragraph": float(p == para), "subject": float(ent.root.dep_ in ("nsubj", "nsubjpass")),
+                 "tokens_back": float(before - ent.end)}
+            cands[ent._.entity_id] = Candidate([ent._.entity_id], ent.text, ent.start, f,
+                                               1.5 * f["same_paragraph"] + 0.5 * f["subject"] - 0.01 * min(f["tokens_back"], 100))
+        return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
+
+    def _plural(self, before: int) -> Resolution:
+        """`they`: the last group that spoke (its ids, or none when it was unnamed), else the last two
+        states named together."""
+        para = self.paragraph(before)
+        for tok, _, ids, plural in reversed(self.history):
+            if tok < before and (plural or len(ids) > 1) and para - self.paragraph(tok) <= 1:
+                return Resolution(list(ids), "pronoun", [Candidate(list(ids), self.doc[tok].text, tok, {"last_group": 1.0}, 1.0)])
+        pair = self._last_pair(before)
+        if pair:
+            return Resolution(pair, "pronoun", [Candidate(pair, "", before, {"states_named_together": 1.0}, 1.0)])
+        return Resolution([], "pronoun")
+
+    def _last_pair(self, before: int, labels: tuple[str, ...] = ("STATE",)) -> list[str]:
+        """The parties last named together before the token: `talks between X and Y` first, else `X and Y`
+        when only one such pair stands in this paragraph and the one before (`Egypt and Qatar mediated
+        talks between Israel and Hamas` -> Israel and Hamas)."""
+        doc = self.doc
+        para = self.paragraph(before)
+        ents = [e for e in self.ents if e.label_ in labels and e.end <= before and e._.entity_id]
+        pairs: list[tuple[list[str], bool, bool]] = []  # (ids, joined by "between", near)
+        for ent in ents:
+            if ent.root.dep_ == "conj":
+                head = ent.root.head
+                other = next((x for x in ents if x.start <= head.i < x.end), None)
+                if other is not None and other._.entity_id != ent._.entity_id:
+                    between = any(t.lower_ == "between" for t in [head.head, head.head.head])
+                    pairs.append(([other._.entity_id, ent._.entity_id], between, para - self.paragraph(ent.start) <= 1))
+        if labels == ("PERSON",) and not any(n for _, _, n in pairs):
+            # "Merz met Macron in Paris. Both leaders said ...": the two people of the last sentence naming two
+            for sent in reversed(list(doc[:before].sents)):
+                if para - self.paragraph(sent.start) > 1:
+                    break
+                ids = list(dict.fromkeys(e._.entity_id for e in ents if sent.start <= e.start < sent.end))
+                if len(ids) == 2:
+                    return ids
+                if len(ids) > 2:
+                    break
+        near = [(p, b) for p, b, n in pairs if n]
+        between = [p for p, b in near if b]
+        if between:
+            return between[-1]
+        if near:
+            distinct = {tuple(sorted(p)) for p, _ in near}
+            return near[-1][0] if len(distinct) == 1 else []
+        # none nearby: the pair the document is about, named together more than once
+        counts = Counter(tuple(sorted(p)) for p, _, _ in pairs)
+        top = counts.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+            return list(top[0][0])
+        return []
+
+    # -- nominals -------------------------------------------------------------------------------
+
+    def _nominal(self, s: int, e: int) -> Resolution:
+        doc = self.doc
+        head_tok = _head(doc, s, e)
+        if head_tok is None:
+            return Resolution([], "none")
+        head = head_tok.lemma_.lower()
+        words = {t.lower_ for t in doc[s:e]}
+        if head in _document_nouns():
+            return self._document(s, e, head)
+        # "a ministry official", "a department spokesperson": the body of that kind named last
+        body_word = next((t for t in head_tok.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
+                          and t.lemma_.lower() in GROUP_KINDS), None)
+        if body_word is not None:
+            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
+                         and x[-1].lemma_.lower() == body_word.lemma_.lower()), None)
+            if body is not None:
+                return Resolution([body._.entity_id], "nominal",
+                                  [Candidate([body._.entity_id], body.text, body.start, {"body_named_before": 1.0}, 1.0)])
+        if "year" in words and "old" in words:  # "the 78-year-old said": a person, as for a pronoun
+            cands = self._person_candidates("person", s)
+            return Resolution(cands[0].ids if cands else [], "nominal", cands)
+        if doc[s].lower_ in ("a", "an", "another", "one", "some", "several", "many", "two", "three"):
+            return Resolution([], "nominal")  # an indefinite phrase brings in someone new: no antecedent
+        if "member" in words | {head} and (head in PAIR_NOUNS or head == "member"):
+            # "all member states", "the members": of the international body named last
+            orgs = lexicons.org_index()
+            body = next((x for x in reversed(self.ents) if x.end <= s and x.label_ == "ORG" and x._.entity_id
+                         and x.kb_id_ in orgs and orgs[x.kb_id_].kind == "international"), None)
+            if body is not None:
+                return Resolution([body._.entity_id], "nominal",
+                                  [Candidate([body._.entity_id], body.text, body.start, {"members_of": 1.0}, 1.0)])
+        if head in PERSON_PAIR_NOUNS and (words & {"two", "both"}):
+            pair = self._last_pair(s, ("PERSON",))
+            if pair:
+                return Resolution(pair, "nominal", [Candidate(pair, "", s, {"persons_named_together": 1.0}, 1.0)])
+        if head in PAIR_NOUNS and (words & {"two", "both"}):
+            pair = self._last_pair(s, ("STATE",) if head in ("country", "nation", "state") else ("STATE", "ORG"))
+            if pair:
+                return Resolution(pair, "nominal", [Candidate(pair, "", s, {"states_named_together": 1.0}, 1.0)])
+        group = head in GROUP_NOUNS and head_tok.tag_ != "NNS"
+        kind = _group_kind(head_tok)
+        bodies = self._body_candidates(s, head, kind) if group else []
+        for tok, lemma, ids, _ in reversed(self.history):
+            if tok < s and lemma == head and ids:
+                if kind and bodies and bodies[0].token > tok and bodies[0].ids != list(ids):
+                    break  # "Amnesty International said ... The rights group said": the body of that kind
+                return Resolution(list(ids), "nominal", [Candidate(list(ids), doc[tok].text, tok, {"same_head_speaker": 1.0}, 1.0)])
+        for ent in reversed([x for x in self.ents if x.end <= s and x.label_ == "OFFICE"]):
+            if ent.root.lemma_.lower() == head:
+                if ent._.entity_id in self.office_holder:
+                    return Resolution([self.office_holder[ent._.entity_id]], "nominal")
+                if ent._.state:
+                    return Resolution([f"state:{ent._.state}"], "nominal")
+        if bodies:
+            return Resolution(bodies[0].ids, "nominal", bodies)
+        # "her government", "his country": the state of the person the pronoun stands for
+        poss = next((c for c in head_tok.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
+        if poss is not None and head in ("government", "country", "nation", "administration"):
+            cands = self._person_candidates(poss.lower_, s)
+            states = [x._.state for x in self.ents if cands and x._.entity_id == cands[0].ids[0] and x._.state] if cands and cands[0].ids else []
+            if states:
+                return Resolution([f"state:{states[0]}"], "nominal", cands)
+        return Resolution([], "nominal")
+
+    def _document(self, s: int, e: int, head: str) -> Resolution:
+        """`the statement said`: whoever issued the document."""
+        doc = self.doc
+        para = self.paragraph(s)
+        cands: list[Candidate] = []
+        own = _head(doc, s, e)
+        for t in doc[:e]:
+            if t.lemma_.lower() != head:
+                continue
+            # "a statement issued by X", "X's statement", "X issued a statement", "X condemned it in a statement"
+            agent = next((g for c in t.children if c.dep_ == "acl" for a in c.children if a.dep_ == "agent"
+                          for g in a.children if g.dep_ == "pobj"), None)
+            poss = next((c for c in t.children if c.dep_ == "poss"), None)
+            verb = t.head
+            while verb.dep_ in ("prep", "pobj") and verb.head is not verb:
+                verb = verb.head
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+                if verb.pos_ in ("VERB", "AUX") and verb.i != t.i else None
+            src = agent if agent is not None else poss if poss is not None else subj
+            if src is None or src.i == t.i or src.lower_ in FIRST_PERSON:
+                continue
+            if para - self.paragraph(t.i) > 2:
+                continue
+            ids = self._ids_of_token(src)
+            if not ids and own is not None and t.i == own.i and (agent is not None or poss is not None):
+                # "a letter signed by 63 lawmakers": the issuer is named, and is no entity
+                return Resolution([], "document", [Candidate([], doc[src.left_edge.i:src.i + 1].text, t.i,
+                                                             {"this_document": 1.0, "issuer_unnamed": 1.0})])
+            if ids:
+                p = self.paragraph(t.i)
+                this = float(own is not None and t.i == own.i)
+                cands.append(Candidate(ids, doc[src.left_edge.i:src.i + 1].text, t.i,
+                                       {"this_document": this, "issued_it": 1.0, "paragraphs_back": float(para - p)},
+                                       2.0 + 3.0 * this - 0.5 * (para - p)))
+        definite = doc[s].lower_ in ("the", "this", "that", "its", "his", "her", "their")
+        if not cands and definite:
+            # "the statement said": the speaker of the paragraph, the last one resolved in it
+            # ("a leaked memo said" names no issuer and stays unresolved)
+            for tok, _, ids, _ in reversed(self.history):
+                if tok < s and ids and self.paragraph(tok) == para:
+                    cands.append(Candidate(list(ids), doc[tok].text, tok, {"paragraph_speaker": 1.0}, 1.0))
+                    break
+        cands.sort(key=lambda c: (-c.score, -c.token))
+        return Resolution(cands[0].ids if cands else [], "document", cands)
+
+    def _ids_of_token(self, tok: Token) -> list[str]:
+        s, e = tok.left_edge.i, tok.right_edge.i + 1
+        r = self.ids_for_phrase(s, e).ids
+        if r:
+            return r
+        if tok.lower_ in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            for (cs, ce), (ss, se), ids in reversed(self.resolved):
+                if ss <= tok.i < se:
+                    return ids
+        return []
+
+    # -- the entry point --------------------------------------------------------------------------
+
+    def resolve(self, st: Statement, previous: Statement | None) -> list[str]:
+        return self.explain(st, previous).ids
+
+    def explain(self, st: Statement, previous: Statement | None) -> Resolution:
+        doc = self.doc
+        if st.speaker is None:
+            # a quote with no speaker of its own continues the one before it; anything else stays unattributed
+            if previous is not None and st.origin == "quote" and previous.speaker is not None and self.history:
+                return Resolution(list(self.history[-1][2]), "continuation")
+            return Resolution([], "none")
+        s, e = st.speaker
+        words = [t.lower_ for t in doc[s:e] if not t.is_punct]
+        head_tok = _head(doc, s, e)
+        head = head_tok.lemma_.lower() if head_tok is not None else ""
+        plural = head_tok is not None and (head_tok.tag_ in ("NNS", "NNPS") or head_tok.lower_ in PLURAL_PRONOUNS)
+        res = Resolution([], "none")
+        if len(words) == 1 and doc[s:e].text.strip() in FIRST_PERSON_FORMS:
+            res = self._first_person(s)
+        elif len(words) == 1 and words[0] in PERSON_PRONOUNS:
+            cands = self._person_candidates(words[0], s, st.content)
+            res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
+            # only a clear choice teaches a gender (one candidate, or a margin of two points)
+            if cands and cands[0].ids and _gender(words[0]) and (len(cands) == 1 or cands[0].score - cands[1].score >= 2.0):
+                self.gender.setdefault(cands[0].ids[0], _gender(words[0]))
+        elif len(words) == 1 and words[0] in THING_PRONOUNS:
+            cands = self._thing_candidates(s)
+            res = Resolution(cands[0].ids if cands else [], "pronoun", cands)
+        elif len(words) == 1 and words[0] in PLURAL_PRONOUNS:
+            res = self._plural(s)
+        else:
+            res = self.ids_for_phrase(s, e)
+            if not res.ids and head in _document_nouns():
+                res = self._document(s, e, head)
+            elif not res.ids and head:
+                res = self._nominal(s, e)
+        self.history.append((s, head, res.ids, plural))
+        self.resolved.append((st.content, st.speaker, res.ids))
+        return res
+
+    def _first_person(self, at: int) -> Resolution:
+        """`I` / `we` speaking inside a quote or verbatim text: its author."""
+        for (cs, ce), _, ids in reversed(self.resolved):
+            if cs <= at < ce:
+                return Resolution(list(ids), "first-person")
+        return Resolution([], "first-person")
+
+
+    # -- targets -------------------------------------------------------------------------------------
+
+    def targets(self, st: Statement, speaker_ids: list[str]) -> list[str]:
+        """Entities the statement is about: named in its content (states, people, bodies) or as the cue's
+        addressee (`urged Pyongyang to ...`), `his country` and the like resolved to the speaker's state,
+        demonyms standing for a state's actors or acts, posts whose holder the document names, `the two
+        countries`; never the speaker."""
+        doc, ents = self.doc, self.ents
+        s, e = st.content
+        cfg = cue_lexicon().targets
+        # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
+        addressee: list[int] = []
+        if st.cue is not None:
+            verb = doc[st.cue[0]:st.cue[1]].root
+            for c in verb.children:
+                if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
+                    addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
+        out: list[str] = []
+        for ent in ents:
+            inside = s <= ent.start and ent.end <= e
+            if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
+                out.append(ent._.entity_id)
+        speaker_state = _speaker_state(ents, speaker_ids)
+        for t in list(doc[s:e]) + [doc[i] for i in addressee]:
+            if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
+                if speaker_state:
+                    out.append(speaker_state)
+        for dem in doc.spans.get("ng_demonyms", []):
+            if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
+                out.append(f"state:{dem.kb_id_}")
+        # a post named in the content whose holder the document names ("the Hungarian prime minister's
+        # visit"; not a title written with its holder's name, `President Joe Biden`: the name counts itself)
+        person_at = {x.start for x in ents if x.label_ == "PERSON"}
+        for ent in ents:
+            if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in self.office_holder \
+                    and ent.end not in person_at:
+                out.append(self.office_holder[ent._.entity_id])
+        # "the two countries" in the content: the two states named together before
+        words = [t.lower_ for t in doc[s:e]]
+        for i, w in enumerate(words[:-1]):
+            if w in ("two", "both") and words[i + 1] in ("countries", "nations", "neighbours", "neighbors"):
+                out.extend(self._last_pair(s + i))
+                break
+        speakers = set(speaker_ids)
+        return [x for x in dict.fromkeys(out) if x not in speakers]
+
+
+def _demonym_noun(dem: Span) -> Token:
+    """The noun a demonym modifies, through a coordination (`Indian and Pakistani officials`)."""
+    head = dem.root.head
+    while head.pos_ == "ADJ" and head.head is not head and head.dep_ in ("conj", "amod"):
+        head = head.head
+    return head
+
+
+def _speaker_state(ents: tuple[Span, ...], speaker_ids: list[str]) -> str:
+    for sid in speaker_ids:
+        if sid.startswith("state:"):
+            return sid
+        for ent in ents:
+            if ent._.entity_id == sid and ent._.state:
+                return f"state:{ent._.state}"
+    return ""

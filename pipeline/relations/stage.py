@@ -1,0 +1,356 @@
+"""Stage 3 driver, relations: ``nlp/*.spacy`` -> ``tables/statements.csv`` + ``tables/relations.csv``.
+
+Reads only the parsed documents the ner stage wrote (entities with their ids,
+the offset map to the raw file). Per document (cached by the DocBin's hash and
+the rules' fingerprint, one shard ``relations/<doc_id>.json`` each):
+statements from the rules and the attribution tagger (``statements.py``),
+speakers resolved (``speakers.py``), targets; and the HOLDS_OFFICE, OFFICE_OF,
+PART_OF and AFFILIATED_WITH relations the text states. Then the two tables.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc, DocBin
+
+from pipeline.core import lexicons
+from pipeline.ner.components import extensions  # noqa: F401  (Doc/Span attributes)
+from pipeline.core.config import Settings
+from pipeline.relations.speakers import SpeakerResolver
+from pipeline.core.document import OffsetMap
+from pipeline.core.progress import progress
+from pipeline.ner.resolve import office_holders
+from pipeline.core.executor import StageError, StageReport, code_fingerprint
+from pipeline.relations.events import EVENT_COLUMNS, events, sectors
+from pipeline.relations.types import statement_type, type_columns
+from pipeline.relations.statements import SCOPES, Statement, extract
+from pipeline.core.storage import AtomicCSV, read_rows, remove_stale_temp_files, write_text_atomic
+
+log = logging.getLogger("newsgraph.relations")
+
+RELATIONS_VERSION = "6"
+STATEMENT_COLUMNS = ["statement_id", "doc_id", "date", "speaker_id", "speaker_text", "speaker_start", "speaker_end",
+                     "cue_text", "cue_start", "cue_end", "content", "content_start", "content_end", "kind",
+                     "target_ids", "origin", "type", "cameo", "goldstein", "tone", "plover"]
+RELATION_COLUMNS = ["source_id", "relation", "target_id", "doc_id", "start", "end"]
+
+
+def default_tagger_dir() -> Path:
+    """The shipped attribution tagger (``make train-attribution`` rebuilds it)."""
+    from pipeline.relations.attribution.onnx_tagger import default_model_dir
+
+    return default_model_dir()
+
+
+def load_tagger(settings: Settings):
+    """The attribution tagger, or None (rules only) when it is switched off or not built.
+
+    A model directory that is there but broken is a one-line ``StageError``."""
+    if not settings.use_tagger:
+        return None
+    path = Path(settings.attribution_model) if settings.attribution_model else default_tagger_dir()
+    from pipeline.relations.attribution.onnx_tagger import TaggerModelError, TransformerTagger
+
+    if not settings.attribution_model and not path.exists():
+        log.info("no attribution tagger at %s: rules only (build it with `make train-attribution`)", path)
+        return None
+    try:
+        return TransformerTagger(path, threads=settings.threads)
+    except TaggerModelError as exc:
+        raise StageError(str(exc)) from None
+
+
+def doc_statements(doc: Doc, tagger=None, tags: list[str] | None = None,
+                   scope: str = "speech") -> list[tuple[Statement, list[str], list[str]]]:
+    """(statement, speaker ids, target ids) for one parsed document.
+
+    ``scope``: what counts as a statement (``statements.extract``).
+    ``tags``: the attribution tagger's BIO tags of the document's tokens, when
+    they were computed for a batch of documents; else ``tagger`` tags it here.
+    A speaker named only by an office whose holder the document does not name
+    is left at the office's state; ``Statement.speaker_office`` keeps the
+    office id for the cross-document step (:func:`resolve_office_speakers`).
+    """
+    tagged = None
+    if tags is None and tagger is not None:
+        tags = tagger.tags(doc)
+    if tags is not None:
+        from pipeline.relations.attribution.tagger import decode
+
+        tagged = decode(tags, doc)
+    stmts = extract(doc, tagged, scope)
+    resolver = SpeakerResolver(doc)
+    out = []
+    prev = None
+    for st in stmts:
+        res = resolver.explain(st, prev)
+        st.speaker_office = res.office
+        st.speaker_resolution = res.to_json()
+        out.append((st, res.ids, resolver.targets(st, res.ids)))
+        prev = st
+    return out
+
+
+def explain_text(shard: dict) -> str:
+    """A statement shard as text: each statement's speaker, the rule that resolved it and the
+    candidate antecedents with their features and scores (``python -m pipeline explain DOC_ID``)."""
+    lines = []
+    for st in shard.get("statements", []):
+        res = st.get("speaker_resolution") or {}
+        lines.append(f"{st['statement_id']}  {st.get('speaker_text') or '(no speaker)'!r} -> "
+                     f"{st.get('speaker_id') or '(none)'}  [{res.get('rule', '?')}]  "
+                     f"{st.get('cue_text', '')!r}: {st['content'][:70]!r}")
+        for c in res.get("candidates", []):
+            feats = ", ".join(f"{k}={v:g}" for k, v in c["features"].items())
+            lines.append(f"      {c['score']:7.2f}  {';'.join(c['ids']) or '(nobody)'}  via {c['mention']!r}  ({feats})")
+    return "\n".join(lines) if lines else "(no statements)"
+
+
+def office_holder_index(relations: Iterable[dict], dates: dict[str, str]) -> dict[str, dict[str, str]]:
+    """office id -> {person id: latest date of a document stating it}, from HOLDS_OFFICE rows."""
+    holders: dict[str, dict[str, str]] = {}
+    for r in relations:
+        if r["relation"] == "HOLDS_OFFICE":
+            d = dates.get(r["doc_id"], "")
+            per = holders.setdefault(r["target_id"], {})
+            per[r["source_id"]] = max(per.get(r["source_id"], ""), d)
+    return holders
+
+
+# posts several people hold at once: their holder is never taken from another document
+SHARED_POSTS = ("spokes", "official", "adviser", "advisor", "aide", "deputy", "vice")
+
+
+def patch_office_speaker(s: dict, holders: dict[str, dict[str, str]]) -> None:
+    """The holder of the office (any document) replaces the office's state as speaker;
+    with several holders, the one stated in the document closest in date, none on a tie."""
+    office = s.get("speaker_office")
+    if not office or office not in holders or any(w in office for w in SHARED_POSTS):
+        return  # a ministry has several spokespersons: another document's one is no evidence
+    cands = holders[office]
+    if len(cands) == 1:
+        s["speaker_id"] = next(iter(cands))
+    elif s["date"]:
+        dist = sorted((_days(s["date"], d), p) for p, d in cands.items() if d)
+        if dist and (len(dist) == 1 or dist[0][0] < dist[1][0]):
+            s["speaker_id"] = dist[0][1]
+
+
+def resolve_office_speakers(statements: list[dict], relations: list[dict]) -> None:
+    """Cross-document: "North Korea's foreign minister said" where another document names the minister."""
+    holders = office_holder_index(relations, {s["doc_id"]: s["date"] for s in statements})
+    for s in statements:
+        patch_office_speaker(s, holders)
+
+
+def _days(a: str, b: str) -> int:
+    import datetime as dt
+
+    return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
+
+
+def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
+    """(source id, relation, target id, start token, end token) the text states."""
+    orgs = lexicons.org_index()
+    rels: dict[tuple[str, str, str], tuple[int, int]] = {}
+
+    def add(a: str, rel: str, b: str, s: int, e: int) -> None:
+        rels.setdefault((a, rel, b), (s, e))
+
+    for office, person in office_holders(doc):
+        if office._.entity_id and person._.entity_id:
+            add(person._.entity_id, "HOLDS_OFFICE", office._.entity_id, min(office.start, person.start), max(office.end, person.end))
+    for ent in doc.ents:
+        eid, state = ent._.entity_id, ent._.state
+        if not eid or not state:
+            continue
+        if ent.label_ == "OFFICE":
+            add(eid, "OFFICE_OF", f"state:{state}", ent.start, ent.end)
+        elif ent.label_ == "ORG" and (ent.kb_id_ not in orgs or orgs[ent.kb_id_].kind not in ("international", "news")):
+            add(eid, "PART_OF", f"state:{state}", ent.start, ent.end)
+        elif ent.label_ == "PERSON":
+            add(eid, "AFFILIATED_WITH", f"state:{state}", ent.start, ent.end)
+    return [(a, r, b, s, e) for (a, r, b), (s, e) in rels.items()]
+
+
+def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "speech") -> dict:
+    src = doc._.source or {}
+    om = OffsetMap.from_json(src["offset_map"])
+    raw_text = _raw_text(src.get("source_path", ""))
+
+    def raw(s: int, e: int) -> tuple[int, int]:
+        return om.to_raw(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+
+    def text(rs: int, re_: int, s: int, e: int) -> str:
+        return raw_text[rs:re_] if raw_text is not None else doc[s:e].text
+
+    statements = []
+    for n, (st, sids, tids) in enumerate(doc_statements(doc, tagger, tags, scope), start=1):
+        cs, ce = raw(*st.content)
+        row = {"statement_id": f"{doc._.doc_id}:s{n}", "doc_id": doc._.doc_id, "date": src.get("date", ""),
+               "speaker_id": ";".join(sids), "speaker_text": "", "speaker_start": "", "speaker_end": "",
+               "cue_text": "", "cue_start": "", "cue_end": "", "content": text(cs, ce, *st.content),
+               "content_start": cs, "content_end": ce, "kind": st.kind, "target_ids": ";".join(tids), "origin": st.origin,
+               **type_columns(statement_type(doc, st.content, st.cue, st.speaker)),
+               "speaker_office": getattr(st, "speaker_office", ""),
+               "speaker_resolution": getattr(st, "speaker_resolution", {})}
+        if st.speaker:
+            a, b = raw(*st.speaker)
+            row.update(speaker_text=text(a, b, *st.speaker), speaker_start=a, speaker_end=b)
+        if st.cue:
+            a, b = raw(*st.cue)
+            row.update(cue_text=text(a, b, *st.cue), cue_start=a, cue_end=b)
+        statements.append(row)
+    relations = []
+    for a, rel, b, s, e in doc_relations(doc):
+        rs, re_ = raw(s, e)
+        relations.append({"source_id": a, "relation": rel, "target_id": b, "doc_id": doc._.doc_id, "start": rs, "end": re_})
+    return {"date": src.get("date", ""), "statements": statements, "relations": relations}
+
+
+def _raw_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def fingerprint(tagger, scope: str = "speech") -> str:
+    h = hashlib.sha256(f"{RELATIONS_VERSION}:{scope}".encode())
+    h.update(code_fingerprint("pipeline.relations.statements", "pipeline.relations.speakers", "pipeline.relations.stage", "pipeline.ner.resolve",
+                              "pipeline.relations.attribution", "pipeline.relations.types").encode())
+    h.update((resources.files("pipeline") / "data" / "statement_types.toml").read_bytes())
+    h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
+    h.update(lexicons.fingerprint().encode())
+    if tagger is not None:
+        h.update(tagger.fingerprint.encode())
+    return h.hexdigest()[:16]
+
+
+# documents whose windows the attribution tagger reads in one batch of forward passes
+TAGGER_BATCH_DOCS = 8
+
+
+def _batch_tags(tagger, docs: list[Doc]) -> dict[int, list[str] | Exception]:
+    """The tagger's tags of each document (by ``id``), batched across documents when it can;
+    a batch that fails is redone one document at a time so only the bad one fails."""
+    if tagger is None or not docs:
+        return {}
+    if hasattr(tagger, "tags_batch"):
+        try:
+            return {id(d): t for d, t in zip(docs, tagger.tags_batch(docs))}
+        except Exception:
+            pass
+    out: dict[int, list[str] | Exception] = {}
+    for d in docs:
+        try:
+            out[id(d)] = tagger.tags(d)
+        except Exception as exc:
+            out[id(d)] = exc
+    return out
+
+
+def run(settings: Settings) -> StageReport:
+    import spacy
+
+    nlp_dir = settings.output_dir / "nlp"
+    if not nlp_dir.is_dir():
+        raise StageError(f"{nlp_dir} does not exist: run ner first (make ner)")
+    out_dir = settings.output_dir / "relations"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out_dir)
+    report = StageReport("relations")
+    if settings.statements not in SCOPES:
+        raise StageError(f"unknown statement scope {settings.statements!r} (one of {', '.join(SCOPES)})")
+    tagger = load_tagger(settings)
+    fp = fingerprint(tagger, settings.statements)
+    vocab = spacy.blank("en").vocab
+    files = sorted(nlp_dir.glob("*.spacy"))
+    pending: list[tuple[Path, str, Doc | None, str]] = []  # (shard, key, doc, error reading it)
+
+    def flush() -> None:
+        tags_of = _batch_tags(tagger, [d for _, _, d, _ in pending if d is not None])
+        for target, key, doc, error in pending:
+            try:
+                if doc is None:
+                    raise ValueError(error)
+                tags = tags_of.get(id(doc))
+                if isinstance(tags, Exception):
+                    raise tags
+                rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags, settings.statements)}
+                report.counts["ok"] += 1
+            except Exception as exc:  # one bad document must not stop the run
+                log.error("%s: error: %s: %s", target.stem, type(exc).__name__, exc)
+                rec = {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
+                report.counts["error"] += 1
+            if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
+                report.written += 1
+            else:
+                report.unchanged += 1
+        pending.clear()
+
+    for path in progress(files, desc="relations", quiet=settings.quiet):
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fp
+        target = out_dir / f"{path.stem}.json"
+        if not settings.force and target.exists():
+            try:
+                if json.loads(target.read_text(encoding="utf-8")).get("key") == key:
+                    report.unchanged += 1
+                    report.counts["ok"] += 1
+                    continue
+            except (OSError, ValueError):
+                pass
+        try:
+            (doc,) = list(DocBin().from_bytes(data).get_docs(vocab))
+            pending.append((target, key, doc, ""))
+        except Exception as exc:
+            pending.append((target, key, None, f"unreadable DocBin: {type(exc).__name__}: {exc}"))
+        if len(pending) >= TAGGER_BATCH_DOCS:
+            flush()
+    flush()
+    wanted = {p.stem for p in files}
+    for stale in sorted(out_dir.glob("*.json")):
+        if stale.stem not in wanted:
+            stale.unlink()
+            report.removed += 1
+    _write_tables(settings, sorted(out_dir.glob("*.json")))
+    return report
+
+
+def _shards(paths: list[Path]) -> Iterator[dict]:
+    for p in paths:
+        yield json.loads(p.read_text(encoding="utf-8"))
+
+
+def _write_tables(settings: Settings, paths: list[Path]) -> None:
+    """Two passes over the shards, one document at a time: relations (and the small
+    index of office holders), then statements with office-only speakers resolved and
+    their events (``events.py``)."""
+    dates: dict[str, str] = {}
+    holding: list[dict] = []
+    with AtomicCSV(settings.tables_dir / "relations.csv", RELATION_COLUMNS) as out:
+        for rec in _shards(paths):
+            for r in rec["relations"]:
+                out.write(r)
+                dates[r["doc_id"]] = rec.get("date", "")
+                if r["relation"] == "HOLDS_OFFICE":
+                    holding.append(r)
+    holders = office_holder_index(holding, dates)
+    entities = {e["entity_id"]: e for e in read_rows(settings.tables_dir / "entities.csv")}
+    sector = sectors(entities.values(), {r["source_id"] for r in holding})
+    with AtomicCSV(settings.tables_dir / "statements.csv", STATEMENT_COLUMNS) as out, \
+            AtomicCSV(settings.tables_dir / "events.csv", EVENT_COLUMNS) as ev:
+        for rec in _shards(paths):
+            for st in rec["statements"]:
+                patch_office_speaker(st, holders)
+                out.write(st)
+                for row in events([st], entities, sector):
+                    ev.write(row)
+

@@ -1,0 +1,1290 @@
+"""Stage 3 extractors: a parsed ``Doc`` -> :class:`Statement` records (speaker, cue, content).
+
+Pure functions; the relations stage driver does the I/O. Extractors:
+
+- ``quotes``: direct quotations (curly or straight marks, several paragraphs
+  long, cue before, after or in the middle, unbalanced marks tolerated) with
+  their cue and speaker;
+- ``syntax``: reported speech from the cue lexicon (``pipeline/data/cues.toml``)
+  and the dependency parse: `X said (that) ...`, `offered to ...`,
+  `dismissed any talks`, `called for ...`, `according to X, ...`,
+  `X was quoted as saying ...`, `X's statement that ...`;
+- ``colon``: verbatim texts introduced by a colon (`released the following
+  press statement: ...`), running to the end of the text;
+- ``tagger``: spans from the statistical attribution tagger (PolNeAR), for the
+  many attributions no rule covers.
+
+Statements found by several extractors are merged (content overlap >= 0.5).
+Offsets are token offsets into the Doc.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.core import lexicons
+
+SPEAKER_DEPS = ("nsubj", "nsubjpass")
+FIRST_PERSON = {"i", "we", "you", "me", "us"}
+OPEN_QUOTES = "\u201c\""
+CLOSE_QUOTES = "\u201d\""
+
+
+@dataclass
+class Statement:
+    content: tuple[int, int]
+    cue: tuple[int, int] | None = None
+    speaker: tuple[int, int] | None = None
+    kind: str = "indirect"  # direct | indirect | mixed
+    origin: str = "syntax"  # quote | syntax | colon | tagger
+    speaker_office: str = ""  # office id when the speaker is named only by an office (see relations.py)
+    speaker_resolution: dict | None = None  # how coref chose the speaker (coref.Resolution.to_json)
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    clause: frozenset[str]
+    to: frozenset[str]
+    obj: frozenset[str]
+    particles: frozenset[str]
+    nouns: frozenset[str]
+    press_verbs: frozenset[str]
+    press_nouns: frozenset[str]
+    document_nouns: frozenset[str]
+    body_end_openers: tuple[str, ...]
+    body_end_phrases: tuple[str, ...]
+    headline_genres: frozenset[str]
+    cognition: frozenset[str]
+    source_nouns: frozenset[str]
+    targets: dict[str, frozenset[str]]  # actor_nouns, own_state_nouns, possessives (coref.targets)
+    tagger_cue_words: frozenset[tuple[str, str]] = frozenset()  # (lemma, VERB|NOUN|ADJ) often a cue in PolNeAR train
+    not_speakers: frozenset[str] = frozenset()  # head nouns that are data, not speakers ("polls show")
+    phrasal_only: frozenset[str] = frozenset()  # verbs that are cues only with their particle ("turn down")
+    adjectives: frozenset[str] = frozenset()  # stances: "was concerned about", "critical of"
+    evidence: frozenset[str] = frozenset()  # "suggest", "show": cues only with a speaker that can speak
+    speaker_nouns: frozenset[str] = frozenset()  # common nouns for people and bodies who speak
+    tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
+    verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verbs", self.clause | self.to | self.obj | self.cognition)
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> CueLexicon:
+    cfg = tomllib.loads((resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8"))
+    v = cfg["verbs"]
+    return CueLexicon(
+        clause=frozenset(v["clause_quote"]), to=frozenset(v["to"]), obj=frozenset(v["object"]),
+        particles=frozenset(v["particles"]), nouns=frozenset(cfg["nouns"]["clause"]),
+        press_verbs=frozenset(cfg["press"]["verbs"]),
+        press_nouns=frozenset(n.split()[-1] for n in cfg["press"]["nouns"]),
+        document_nouns=frozenset(cfg["press"]["document_nouns"]),
+        body_end_openers=tuple(cfg["press"]["body_end_openers"]), body_end_phrases=tuple(cfg["press"]["body_end_phrases"]),
+        headline_genres=frozenset(cfg["press"]["headline_genres"]),
+        cognition=frozenset(v["cognition"]),
+        source_nouns=frozenset(cfg["phrases"]["source_nouns"]),
+        targets={k: frozenset(v) for k, v in cfg["targets"].items()},
+        tagger_cue_words=_cue_rates(cfg["tagger"]["min_rate"], cfg["tagger"]["min_cue"]),
+        not_speakers=frozenset(cfg["tagger"]["not_speakers"]),
+        phrasal_only=frozenset(v["phrasal_only"]),
+        adjectives=frozenset(cfg["adjectives"]["stance"]),
+        evidence=frozenset(v["evidence"]), speaker_nouns=frozenset(cfg["phrases"]["speaker_nouns"]),
+        tagger_not_cues=frozenset(cfg["tagger"]["not_cues"]),
+    )
+
+
+def _cue_rates(min_rate: float, min_cue: int) -> frozenset[tuple[str, str]]:
+    """Words that are a cue at least ``min_rate`` of the times they occur in PolNeAR train
+    (``pipeline/data/cue_rates.csv``, built by ``scripts/build_cue_rates.py``)."""
+    import csv
+
+    with (resources.files("pipeline") / "data" / "cue_rates.csv").open(encoding="utf-8") as fh:
+        return frozenset((r["lemma"], r["pos"]) for r in csv.DictReader(fh)
+                         if float(r["rate"]) >= min_rate and int(r["n_cue"]) >= min_cue)
+
+
+# -- helpers --------------------------------------------------------------------
+
+_ENTS: "weakref.WeakKeyDictionary[Doc, tuple]" = weakref.WeakKeyDictionary()
+
+
+def ents_of(doc: Doc) -> tuple:
+    """``doc.ents``, read once per document: spaCy builds the spans anew on every access, and the
+    extractors ask for them per statement and per token. The relations stage reads documents whose
+    entities the ner stage has fixed; the memo lives as long as the document (a weak reference, not
+    an ``id()``), and :func:`forget_ents` drops it if a caller sets new entities."""
+    ents = _ENTS.get(doc)
+    if ents is None:
+        ents = _ENTS[doc] = tuple(doc.ents)
+    return ents
+
+
+def forget_ents(doc: Doc) -> None:
+    _ENTS.pop(doc, None)
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """Drop spaces and punctuation at the edges, but keep closing quote marks and a final full stop inside quotes."""
+    while s < e and (doc[s].is_space or (doc[s].is_punct and doc[s].text not in OPEN_QUOTES + "\u2018'")):
+        s += 1
+    while e > s and (doc[e - 1].is_space or (doc[e - 1].is_punct and doc[e - 1].text not in CLOSE_QUOTES + "\u2019'")
+                     or (doc[e - 1].pos_ == "CCONJ" and e - s > 1)):
+        e -= 1  # also a conjunction left dangling by a cut ("... to negotiations but")
+    return s, e
+
+
+def _subtree_span(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _has_quote(doc: Doc, s: int, e: int) -> bool:
+    return any(t.text in ("\u201c", "\u201d", '"') for t in doc[s:e])
+
+
+def _kind(doc: Doc, s: int, e: int) -> str:
+    if e - s >= 2 and doc[s].text in OPEN_QUOTES and doc[e - 1].text in CLOSE_QUOTES + "\u2019" and not _has_quote(doc, s + 1, e - 1):
+        return "direct"
+    return "mixed" if _has_quote(doc, s, e) else "indirect"
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a cue verb, inherited through conjunctions, participles and xcomps."""
+    seen = 0
+    tok = verb
+    while tok is not None and seen < 4:
+        subjects = [c for c in tok.children if c.dep_ in SPEAKER_DEPS]
+        if seen == 0 and any(c.dep_ == "auxpass" for c in tok.children) and tok.lemma_ != "quote":
+            # "the poll was described as illegitimate by X": X speaks, not the poll; no agent, no speaker
+            return next((g for c in tok.subtree if c.lower_ == "by" and c.dep_ in ("agent", "prep")
+                         for g in c.children if g.dep_ == "pobj"), None)
+        if subjects:
+            # a name the parse split ("Minister Ri Son - gwon") leaves two subjects: the nearer one is the name
+            before = [c for c in subjects if c.i < tok.i]
+            return max(before, key=lambda c: c.i) if before else subjects[0]
+        for c in tok.children:  # passive "by X"
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        # coordinated verbs share a subject ("urged ... and called for ..."), and so do
+        # participles ("issued a statement, saying ...") and infinitives ("offered to meet")
+        if seen == 0 and _bare_participle(tok):
+            break  # "Asked about the report, Lin said ...": the subject is the one asked, not the asker
+        if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
+            if tok.head is tok:
+                break
+            if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.lemma_ in cue_lexicon().verbs:
+                # "Scholz said Germany would send X, adding that ...": the parse hung the participle on
+                # the reported clause; the one adding is the speaker of the cue whose content holds it
+                up = tok.head
+                while up.head is not up and up.dep_ in ("ccomp", "conj", "xcomp") and up.head.lemma_ not in cue_lexicon().verbs:
+                    up = up.head
+                if up.dep_ == "ccomp" and up.head.lemma_ in cue_lexicon().verbs and up.head.i < tok.i:
+                    tok = up.head
+                    seen += 1
+                    continue
+            # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
+            # inside the content belongs with the reporting verb
+            verbs = cue_lexicon().verbs
+            if tok.dep_ == "conj" and tok.lemma_ in verbs and tok.head.lemma_ not in verbs \
+                    and tok.head.dep_ in ("ccomp", "pcomp", "pobj", "xcomp", "dobj", "acomp", "attr"):
+                # ... also "accused X of sabotaging Y and said Z": up to the cue verb whose content holds it
+                up = tok.head
+                while up.head is not up and up.lemma_ not in verbs and up.dep_ in ("ccomp", "pcomp", "pobj", "prep", "xcomp", "dobj", "acomp", "attr"):
+                    up = up.head
+                tok = up if up.lemma_ in verbs else tok.head.head
+            else:
+                tok = tok.head
+            seen += 1
+            continue
+        break
+    return None
+
+
+def _bare_participle(tok: Token) -> bool:
+    """`Asked about the report, ...`: a past participle opening a clause without `has`/`had`/`was`, i.e. a
+    passive whose subject is the one acted on (not `While China has long called for ...`)."""
+    return tok.tag_ == "VBN" and tok.dep_ in ("advcl", "acl") and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+
+
+RELATIVE = {"who", "which", "that", "whom"}
+TOPIC_VERBS = {"comment", "talk", "speak", "discuss", "exchange", "touch", "dwell"}
+QUESTIONERS = {"q", "question", "reporter", "reporters", "moderator", "audience", "interviewer"}
+
+
+def antecedent(tok: Token) -> Token:
+    """`the director ..., which brushed off ...`: a relative pronoun stands for the noun its clause modifies."""
+    if tok.lower_ in RELATIVE:
+        verb = tok.head
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        if verb.dep_ == "relcl":
+            return verb.head
+    return tok
+
+
+def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
+    """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
+    head = antecedent(head)
+    s, e = _subtree_span(head)
+    group = _coordination(doc, head)
+    if group is not None:  # "Costa Rica, Ecuador and Panama said", "the minister and his deputy said"
+        return group
+    # "Finance Minister A and Defense Minister B said": names joined by "and" however the parse nests them
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e]
+    clause = min([c.left_edge.i for c in head.rights if c.dep_ in ("relcl", "acl", "advcl")] + [e])
+    names = [n for n in names if n.end <= clause]
+    if len(names) >= 2 and any(t.lower_ == "and" for t in doc[names[0].end:names[-1].start]) and \
+            not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0].end:names[-1].start]):
+        return _trim(doc, s, names[-1].end)
+    for ent in ents_of(doc):  # the head is part of a name: the whole name (even when the parse split it)
+        if ent.label_ in ("PERSON", "ORG", "STATE") and ent.start <= head.i < ent.end:
+            return ent.start, ent.end
+    # "the leader's sister Kim Yo Jong": the name that is not a possessor
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS") and ent.start > head.i - 1]
+    if names and head.i < names[0].start <= head.i + 2:
+        return names[0].start, names[0].end
+    # "A spokesman for the embassy, Liu Pengyu, said": the name in apposition
+    for c in head.rights:
+        if c.dep_ == "appos":
+            named = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and ent.start <= c.i < ent.end]
+            if named:
+                return named[0].start, named[0].end
+    # cut relative clauses, appositions and trailing punctuation
+    for c in head.rights:
+        if c.dep_ in ("relcl", "appos", "acl", "punct", "advcl") or c.text == ",":
+            e = min(e, c.left_edge.i)
+            break
+    for c in head.lefts:
+        if c.dep_ in ("punct",) and c.i >= s and c.text not in ("-", "\u2010", "\u2011", "\u2013"):
+            s = c.i + 1
+    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
+             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
+    if names:
+        return names[-1].start, names[-1].end
+    return _trim(doc, s, e)
+
+
+def _coordination(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The span of a coordinated speaker (`A, B and C`), from the first conjunct to the last; None
+    when the head has no coordinated noun."""
+    conjs = [c for c in head.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+    if not conjs:
+        return None
+    s = head.left_edge.i
+    last = conjs[-1]
+    while True:
+        nxt = [c for c in last.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if not nxt:
+            break
+        last = nxt[-1]
+    e = last.i + 1
+    for ent in ents_of(doc):  # the last conjunct's whole name
+        if ent.start <= last.i < ent.end:
+            e = max(e, ent.end)
+    return _trim(doc, s, e)
+
+
+# -- quotes ------------------------------------------------------------------------
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of double-quoted passages, marks included.
+
+    Works paragraph by paragraph (``\\n\\n``): a quote left open at a paragraph's
+    end continues when the next paragraph opens with a quote mark (the
+    convention for quotes over several paragraphs), else it ends there.
+    Straight quotes open after a space or the start and close otherwise.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text)]
+    for k, (ps, pe) in enumerate(paras):
+        i = ps
+        skip_first_open = open_at is not None
+        while i < pe:
+            c = text[i]
+            if skip_first_open and i == ps and c in OPEN_QUOTES:
+                skip_first_open = False  # the opening mark of a quote's next paragraph
+            elif c == "\u201c" or (c == '"' and open_at is None and (i == ps or not text[i - 1].isalnum() or text[i - 1] in "([\u2014-")):
+                if skip_first_open and i == ps:
+                    skip_first_open = False
+                elif open_at is None:
+                    open_at = i
+                # an opening mark inside an open quote: unbalanced copy; keep the first
+            elif c in "\u201d\"" and open_at is not None:
+                spans.append((open_at, i + 1))
+                open_at = None
+            i += 1
+            if i > ps and skip_first_open and not text[ps] in OPEN_QUOTES:
+                skip_first_open = False
+        if open_at is not None:
+            nxt = paras[k + 1][0] if k + 1 < len(paras) else None
+            if nxt is None or text[nxt] not in OPEN_QUOTES:
+                spans.append((open_at, pe))
+                open_at = None
+    return spans
+
+
+def _token_span(doc: Doc, s: int, e: int) -> tuple[int, int] | None:
+    sp = doc.char_span(s, e, alignment_mode="expand")
+    return (sp.start, sp.end) if sp is not None and len(sp) else None
+
+
+def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token | None] | None:
+    """A cue verb for the quote [qs, qe): after it in its sentence, else before it."""
+    sent_end = doc[qe - 1].sent.end if qe < len(doc) else len(doc)
+    # a quote that closes a sentence ('... support."') takes no cue after it: what follows is a new sentence
+    closes = qe - qs >= 2 and doc[qe - 2].text in (".", "!")
+    # after: '"...," she added' / '..." said the official' / "... the agency quoted Kim as saying"
+    for t in doc[qe:qe if closes else min(sent_end, qe + 40)]:  # past a long apposition ("X, the ..., said")
+        if t.text in OPEN_QUOTES and t.i > qe:
+            break
+        if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
+            if t.lemma_ == "quote":
+                obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                if obj is not None:
+                    return t, obj
+            subj = subject_of(t)
+            if subj is None or qs <= subj.i < qe:
+                # the parse took a word of the quote: the speaker stands between quote and verb
+                # ('"...," the official added') or right after the verb ('..." said the official')
+                between = [w for w in doc[qe:t.i] if w.pos_ in ("NOUN", "PROPN", "PRON")
+                           and w.dep_ not in ("pobj", "poss", "compound")]  # the head, not "of the EU"
+                after = [w for w in doc[t.i + 1:sent_end] if w.pos_ in ("NOUN", "PROPN", "PRON")][:1]
+                cand = between[-1] if between else (after[0] if after and doc[t.i + 1].pos_ in ("DET", "PROPN", "NOUN", "ADJ") else None)
+                subj = cand
+            return t, subj
+    # before: 'X said: "..."', 'X said, "..."', 'X told reporters "..."'
+    sent_start = doc[qs].sent.start
+    for t in reversed(doc[sent_start:qs]):
+        if t.pos_ in ("VERB", "AUX") and t.lemma_ in lex.clause:
+            if any(qs <= d.i < qe for d in t.subtree) or doc[qs - 1].text in (":", ",") or t.i >= qs - 4:
+                if t.lemma_ == "quote":
+                    obj = next((c for c in t.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                    return t, obj
+                return t, subject_of(t)
+    # a quote standing alone, its cue in the next sentence: '"..." With such a stance, X responded.'
+    if qs == doc[qs].sent.start and qe >= doc[qe - 1].sent.end - 1 and qe < len(doc):
+        nxt = doc[qe].sent if not doc[qe].is_space else (doc[qe + 1].sent if qe + 1 < len(doc) else None)
+        if nxt is not None and nxt.start >= qe:
+            for t in nxt:
+                own = any(c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > t.i for c in t.children)
+                if t.dep_ == "ROOT" and t.lemma_ in lex.clause and not own:  # not "X added that ...": its own content
+                    subj = subject_of(t)
+                    if subj is not None and subj.pos_ != "PRON":
+                        return t, subj
+    return None
+
+
+def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    out: list[Statement] = []
+    for cs, ce in quote_spans(doc.text):
+        ts = _token_span(doc, cs, ce)
+        if ts is None:
+            continue
+        qs, qe = ts
+        words = [t for t in doc[qs:qe] if t.is_alpha]
+        if not words:
+            continue  # a stray quote mark
+        before = doc[qs - 1] if qs > 0 else None
+        embedded = before is not None and not before.is_space and before.sent == doc[qs].sent and \
+            (before.is_alpha or before.text in ("’s", "'s")) and before.lower_ not in ("said", "says", "say", "added", "adds")
+        if embedded and len(words) < 12:
+            continue  # a partial quote inside a clause: part of a mixed statement
+        found = _cue_near(doc, qs, qe, lex)
+        if len(words) < 4 and (found is None or qs != doc[qs].sent.start):
+            continue  # a scare quote; a short quote that opens its sentence with a cue is a statement
+        prev = out[-1] if out else None
+        dash = _dash_name(doc, qe) if found is None else None
+        if dash is not None:  # '"..." ― Sonya Herridge'
+            (ds, de), name = dash
+            out.append(Statement(content=(qs, qe), cue=(ds, de), speaker=name, kind="direct", origin="quote"))
+            continue
+        if found is None:
+            # '"X," he said. "Y."': a quote right after another one continues it
+            if prev is not None and prev.origin == "quote" and _gap_is_cue_only(doc, prev, qs):
+                prev.content = (prev.content[0], qe)
+                prev.kind = "direct"
+            continue
+        verb, subj = found
+        cue = _cue_phrase(doc, verb, lex)
+        st = Statement(content=(qs, qe), cue=cue, kind="direct", origin="quote")
+        if subj is not None and subj.lower_ not in FIRST_PERSON:
+            st.speaker = speaker_span(doc, subj)
+        # '"X," he said, "Y."': the second piece shares the cue
+        if prev is not None and prev.origin == "quote" and prev.cue == cue:
+            prev.content = (prev.content[0], qe)
+            continue
+        out.append(st)
+    return out
+
+
+DASHES = {"\u2015", "\u2014", "\u2013", "-", "--"}
+
+
+def _dash_name(doc: Doc, qe: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A quote signed at the end of its line: '"..." ― Name' -> ((dash), (name))."""
+    i = qe
+    while i < len(doc) and doc[i].is_space and "\n" not in doc[i].text:
+        i += 1
+    if i >= len(doc) or doc[i].text not in DASHES:
+        return None
+    j = i + 1
+    while j < len(doc) and doc[j].is_space and "\n" not in doc[j].text:
+        j += 1
+    k = j
+    while k < len(doc) and k - j < 5 and (doc[k].is_title or doc[k].is_upper or doc[k].text in ("-", ".")) \
+            and "\n" not in doc[k].text and not doc[k].is_space:
+        k += 1
+    while k > j and doc[k - 1].text in (".", "-"):
+        k -= 1
+    line_end = k >= len(doc) or "\n" in doc[k].text_with_ws or doc[k].is_space or doc[k].text in (".", ",")
+    if k - j < 1 or not line_end or not any(t.is_alpha for t in doc[j:k]):
+        return None
+    return (i, i + 1), (j, k)
+
+
+@lru_cache(maxsize=1)
+def _outlet_names() -> frozenset[str]:
+    """Names and aliases of news outlets: in a briefing transcript, their lines are questions."""
+    return frozenset(n for e in lexicons.orgs() if e.kind == "news" for n in (e.name, *e.aliases))
+
+
+def speaker_colon(doc: Doc) -> list[Statement]:
+    """`PENCE: Well, ...` in a transcript, and a headline `Pence: Flowers Won't Be at Debate`:
+    a line opened by a name and a colon is what that name said."""
+    out = []
+    line_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+    # a transcript has several `NAME:` lines; one capitalised word and a colon is a dateline ("ISTANBUL: ...")
+    def caps_at(st: int) -> bool:
+        st += 1 if st < len(doc) and doc[st].text in OPEN_QUOTES else 0  # '"PENCE: ...' in a quoted transcript
+        return st + 1 < len(doc) and doc[st].is_upper and doc[st].is_alpha and doc[st + 1].text == ":"
+
+    def name_at(start: int) -> tuple[int, int] | None:
+        i = start + (1 if start < len(doc) and doc[start].text in OPEN_QUOTES else 0)
+        j = i
+        while j < len(doc) and j - i < 4 and (doc[j].is_title or doc[j].is_upper or doc[j].text == ".") and doc[j].text != ":":
+            j += 1
+        if j == i or j >= len(doc) or doc[j].text != ":" or not any(t.is_alpha for t in doc[i:j]):
+            return None
+        return i, j
+
+    n_caps = sum(1 for st in line_starts if caps_at(st))
+    # a briefing transcript in title case: several paragraphs opened by `Lin Jian:`, `AFP:` (not genres)
+    genres = cue_lexicon().headline_genres
+    named_lines = [nm for st in line_starts[1:] if (nm := name_at(st)) and doc[nm[0]:nm[1]].text.lower() not in genres]
+    briefing = len(named_lines) >= 2
+    outlets = _outlet_names()
+    for n, start in enumerate(line_starts):
+        found = name_at(start)
+        if found is None:
+            continue
+        i, j = found
+        name = doc[i:j].text
+        caps = all(t.is_upper for t in doc[i:j] if t.is_alpha)
+        transcript = (caps and n_caps >= 2) or (briefing and n > 0 and name.lower() not in genres)
+        line_end = j + 1
+        while line_end < len(doc) and not (doc[line_end].is_space and "\n" in doc[line_end].text):
+            line_end += 1
+        question = name.lower() in QUESTIONERS or name in outlets or name.upper() in outlets or \
+            any(t.text == "?" for t in doc[max(j, line_end - 2):line_end])
+        if transcript and question:
+            continue  # a reporter's or moderator's question is no statement (ANNOTATION.md 17)
+        if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
+            continue  # a dateline ("ISTANBUL: ..."), not a speaker
+        headline = n == 0 and doc[i:j].text.lower() not in cue_lexicon().headline_genres  # not "Analysis: ..."
+        if not (transcript or headline):
+            continue
+        end = j + 1
+        while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+            end += 1
+        s, e = _trim(doc, j + 1, end)
+        if e - s < 3:
+            continue
+        out.append(Statement(content=(s, e), cue=(j, j + 1), speaker=(i, j), kind=_kind(doc, s, e), origin="quote"))
+    return out
+
+
+def _gap_is_cue_only(doc: Doc, prev: Statement, qs: int) -> bool:
+    """Between the previous quote and this one stands only that quote's cue sentence."""
+    gap = doc[prev.content[1]:qs]
+    if len(gap) > 60 or prev.cue is None or not any(prev.cue[0] <= t.i < prev.cue[1] for t in gap):
+        return False
+    # '"X," said Shin, a senior analyst at the forum. "Y."', '"X," said Ri, who was appointed in 2020. "Y."':
+    # no other verb than the cue in between, except inside the speaker's apposition or relative clause
+    speaker = set(range(*prev.speaker)) if prev.speaker else set()
+    head = doc[prev.speaker[0]:prev.speaker[1]].root if prev.speaker else None
+    own = set(t.i for t in head.subtree) if head is not None else set()
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and not (prev.cue[0] <= t.i < prev.cue[1])
+                   and t.i not in own and t.i not in speaker for t in gap)
+
+
+# -- reported speech -----------------------------------------------------------------
+
+def _cue_phrase(doc: Doc, verb: Token, lex: CueLexicon) -> tuple[int, int]:
+    """The verb and its particle: `pointed out`, `turns down`, `called for`, `looks forward to`."""
+    e = verb.i + 1
+    for c in verb.children:
+        phrasal = c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in lex.particles) or (
+            c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and verb.lemma_ in lex.obj | lex.to)
+        if c.i == e and phrasal:
+            e = c.i + 1
+            nxt = doc[e] if e < len(doc) else None
+            if c.lower_ == "forward" and nxt is not None and nxt.lower_ == "to":
+                e += 1
+    return verb.i, e
+
+
+def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
+    """`North Korean leader Kim on Friday said`: the parse found no subject; the entity right before the verb is it."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    for ent in reversed([e for e in ents_of(doc) if e.end <= verb.i and verb.i - e.end <= window]):
+        between = doc[ent.end:verb.i]
+        if ent.sent == verb.sent and not any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":") for t in between):
+            if ent.label_ in ("PERSON", "ORG", "STATE", "OFFICE"):
+                return ent.root
+    return None
+
+
+def _speaker_of(doc: Doc, verb: Token, subj: Token | None = None) -> tuple[int, int] | None:
+    """The speaker phrase of a cue verb (``subj``: its subject, when already found)."""
+    subj = subj or subject_of(verb) or _entity_before(doc, verb)
+    if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
+        return None
+    return speaker_span(doc, antecedent(subj))
+
+
+def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    out: list[Statement] = []
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            st = _according_to(doc, tok)
+            if st is not None:
+                out.append(st)
+        elif tok.lower_ in lex.adjectives and (tok.pos_ == "ADJ" or tok.tag_ == "VBN"):
+            st = _adjective_statement(doc, tok)
+            if st is not None:
+                out.append(st)
+        elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
+            st = _verb_statement(doc, tok, lex)
+            if st is not None:
+                out.append(st)
+        elif tok.pos_ == "NOUN" and tok.lemma_ in lex.nouns:
+            st = _noun_statement(doc, tok)
+            if st is not None:
+                out.append(st)
+    return out
+
+
+def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
+    """A stated stance: `X was concerned about Y`, `member states were critical of Z` (an adjective after
+    a copula, or the adjectival passive the parser may make of it)."""
+    if adj.dep_ == "acomp" and adj.head.lemma_ in ("be", "remain", "feel", "appear", "seem"):
+        verb = adj.head
+    elif adj.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in adj.children):
+        verb = adj
+    else:
+        return None
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "was not concerned"
+    comp = next((c for c in adj.children if (c.dep_ == "prep" and c.lower_ in ("about", "of", "over", "at", "with"))
+                 or c.dep_ == "ccomp"), None)
+    subj = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS), None)
+    if comp is None or subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
+        return None
+    named = subj.pos_ == "PRON" or any(e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") and
+                                       e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in ents_of(doc))
+    if not named:
+        return None  # "farmers were angry about ...": a stance needs a named or described speaker
+    s, e = _trim(doc, *_subtree_span(comp))
+    if e - s < 2:
+        return None
+    be = next((c for c in list(verb.children) + [verb] if c.lemma_ == "be" and c.i == adj.i - 1), None)
+    cue = (be.i, adj.i + 1) if be is not None else (adj.i, adj.i + 1)
+    return Statement(content=(s, e), cue=cue, speaker=speaker_span(doc, subj), kind=_kind(doc, s, e))
+
+
+def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
+    lemma = verb.lemma_
+    if lemma == "quote":
+        return _quoted_as_saying(doc, verb, lex)
+    if lemma not in lex.verbs:
+        return None
+    subj = subject_of(verb)
+    if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
+        return None  # the speaker's own assertions inside its statement are not statements
+    if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_ == "be" or verb.head.lemma_ not in lex.verbs
+                                 or verb.head.lemma_ in lex.to):
+        return None  # "it is too early to conclude", "tried to denounce", "urged X to guarantee": part of another act
+    if lemma in lex.phrasal_only and not any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in lex.particles
+                                             and c.i == verb.i + 1 for c in verb.children):
+        return None  # "turned a blind eye": only "turned down" is a cue
+    if lemma in lex.cognition and (subj is None or subj.pos_ == "PRON"):
+        return None
+    if lemma in lex.cognition and any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return None  # "Seoul should realize that ...": a demand on someone's thoughts, not a stated view
+    if lemma in lex.evidence and subj is not None and not _can_speak(doc, subj):
+        return None  # "the timing suggested", "satellite images show": no speaker (ANNOTATION.md 17)
+    if _bare_participle(verb) and not any(c.dep_ == "agent" for c in verb.children):
+        return None  # "Asked about the report, ...": a reporter's question is no statement (ANNOTATION.md 17)
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return None  # "if Moscow rejected a ceasefire": a hypothetical act (SCHEMA.md statement types)
+    if lemma in ("ask", "request") and any(t.lemma_ in ("name", "identify") and any(c.dep_ == "neg" for c in t.children)
+                                           for t in verb.subtree):
+        return None  # "who asked not to be named": a condition of the source, no statement
+    if lemma in NEGATED_NOT_SAID and any(c.dep_ == "neg" for c in verb.children):
+        return None  # "did not say when", "has not commented": no statement (ANNOTATION.md 17)
+    speaker = _speaker_of(doc, verb, subj)
+    children = list(verb.children)
+    content: tuple[int, int] | None = None
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and \
+            (any(c.dep_ == "agent" for c in children) or (subj is not None and subj.head.i == verb.i)) \
+            and verb.i < verb.head.i and speaker is not None:
+        # "As already warned by X, CONTENT", "As President X has pointed out, CONTENT": the main clause
+        main = verb.head
+        a, b = _subtree_span(verb)
+        s2, e2 = _trim(doc, b, main.right_edge.i + 1)
+        if e2 - s2 >= 3 and s2 <= main.i:
+            return Statement(content=(s2, e2), cue=_cue_phrase(doc, verb, lex), speaker=speaker,
+                             kind=_kind(doc, s2, e2))
+    if verb.dep_ == "parataxis" and lemma in lex.clause and speaker is not None \
+            and not any(c.dep_ == "ccomp" for c in children):
+        # "The talks failed, he said." / "Even if A, Mr. Morgan said, B": the sentence around the cue
+        sent = verb.sent
+        a, b = _subtree_span(verb)
+        if b >= sent.end - 1:
+            content = (sent.start, a)
+        elif a > sent.start:
+            content = (sent.start, sent.end)
+    if content is None and (lemma in lex.clause or lemma in lex.cognition):
+        comp = next((c for c in children if c.dep_ == "ccomp" and c.i > verb.i), None)
+        if comp is None and subj is not None:
+            # fronted content: "Dialogue is the best way ..., an official said"
+            comp = next((c for c in children if c.dep_ == "ccomp" and c.i < subj.i), None)
+        if comp is None:
+            # "said in a television interview that ...": the parse hung the clause on the adjunct
+            comp = next((c for c in verb.subtree if c.i > verb.i and c.dep_ in ("ccomp", "acl", "relcl")
+                         and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)
+                         and all(a.dep_ in ("prep", "pobj", "compound", "amod") or a.i == verb.i
+                                 for a in _ancestors_to(c, verb))), None)
+        if comp is not None:
+            content = _subtree_span(comp)
+            # "... cannot be seen as positive but pointed out that ...": the conjunct cue is another statement
+            conj = next((t for t in comp.children if t.dep_ == "conj" and t.lemma_ in lex.verbs and t.i > comp.i
+                         and not any(c.dep_ in SPEAKER_DEPS for c in t.children)), None)
+            if conj is not None:
+                cc = [c.i for c in comp.children if c.dep_ in ("cc", "punct") and comp.i < c.i < conj.i]
+                content = (content[0], min(cc) if cc else conj.left_edge.i)
+            sent_end = verb.sent.end
+            rest = doc[content[1]:sent_end]
+            # ... but not over a participle clause of the cue ("..., expressing concern") or an absolute
+            # "with" ("..., with X indicating ...")
+            words = [t for t in rest if not t.is_punct]
+            participle = any(t.pos_ in ("VERB", "AUX") and not (content[0] <= t.head.i < sent_end) for t in rest) or \
+                bool(words and words[0].lower_ == "with")
+            if conj is None and content[0] > verb.i and not participle and \
+                    not any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in rest):
+                content = (content[0], sent_end)  # a list that the parse left outside the clause
+    if content is None and lemma in lex.to:
+        x = next((c for c in children if c.dep_ in ("xcomp", "ccomp") and c.i > verb.i
+                  and any(a.lower_ == "to" for a in c.children)), None)
+        if x is not None:
+            # "urged Pyongyang to stop": the complement; the addressee is a target (ANNOTATION.md 15)
+            content = _subtree_span(x)
+    if content is None:
+        # "called for X", "looks forward to X", "turns down X"
+        prep = next((c for c in children if c.dep_ == "prep" and c.i > verb.i and
+                     (c.lower_ in CONTENT_PREPS or (c.lower_ == "of" and lemma in ("warn", "caution")))), None)
+        fwd = next((c for c in children if c.lower_ == "forward"), None)
+        if fwd is not None:
+            prep = next((c for c in list(children) + list(fwd.children) if c.dep_ == "prep" and c.lower_ == "to"), prep)
+        if prep is not None and lemma in lex.obj | lex.to | {"look"}:
+            pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None and prep.i <= verb.i + 3:
+                content = _subtree_span(pobj)
+    if content is None and lemma in lex.obj and speaker is not None:
+        # "which the UN has described as ...", "was described as illegitimate by X": no object in
+        # place, the complement is what was said
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
+        if (obj is not None and obj.lower_ in RELATIVE) or (obj is None and passive):
+            preps = [c for c in children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > verb.i]
+            if preps:
+                a, b = _subtree_span(preps[0])
+                by = next((t.i for t in doc[a:b] if t.lower_ == "by" and speaker is not None and t.i < speaker[0]), b)
+                content = (a, by)  # "as illegitimate by X": the agent is the speaker, not the content
+            elif passive and obj is None:
+                # "the strikes were condemned by Egypt": what was condemned is the passive subject
+                patient = next((c for c in children if c.dep_ == "nsubjpass"), None)
+                if patient is not None and patient.pos_ in ("NOUN", "PROPN"):
+                    content = _subtree_span(patient)
+    if content is None and lemma in lex.obj:
+        obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is None and any(c.dep_ == "oprd" for c in children):
+            # "calling them a rehearsal for invasion": the parse makes the object a dative
+            obj = next((c for c in children if c.dep_ == "dative" and c.i > verb.i), None)
+        if obj is not None and speaker is not None and (obj.pos_ in ("NOUN", "PROPN") or
+                                                        (obj.dep_ == "dative" and obj.pos_ == "PRON")) \
+                and obj.ent_type_ != "DATE":
+            content = _subtree_span(obj)
+            # "put forward a proposal on Monday": a date at the end is when, not what
+            while content[1] - content[0] > 2 and doc[content[1] - 1].ent_type_ in ("DATE", "TIME"):
+                k = content[1] - 1
+                while k > content[0] and doc[k - 1].ent_type_ in ("DATE", "TIME"):
+                    k -= 1
+                if doc[k - 1].lower_ in ("on", "in", "at", "during", "since") and k - 1 > content[0]:
+                    k -= 1
+                content = (content[0], k)
+            # "announced plans to ban X, targeting ...": a participle clause after a comma is not said
+            for c in obj.subtree:
+                if c.dep_ in ("acl", "advcl", "relcl") and c.tag_ == "VBG" and c.i > obj.i and doc[c.left_edge.i - 1].text == ",":
+                    content = (content[0], min(content[1], c.left_edge.i - 1))
+            # "terming X a violation of ...", "accused X of Y", "described X as Y", "slammed X for Y":
+            # the object's predicate or complement belongs to it
+            pred = [c for c in children if c.i > obj.i and (c.dep_ in ("oprd", "xcomp", "ccomp") or
+                                                           (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS))]
+            if pred:
+                content = (content[0], max(_subtree_span(c)[1] for c in pred))
+    if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
+        return None
+    content = _cut_medium(doc, *_cut_free_relative(doc, *_cut_participle(doc, *content)))
+    if speaker is not None:
+        left = min(speaker[0], subj.left_edge.i) if subj is not None else speaker[0]
+        content = _across_interruption(doc, verb, (left, speaker[1]), content)
+    s, e = _trim(doc, *content)
+    single = e - s == 1 and doc[s].pos_ in ("NOUN", "PROPN") and lemma in lex.obj | lex.to
+    if e - s < 2 and not single:
+        return None  # "called for restraint", "denied involvement": one noun is enough for an object cue
+    e = _through_quote(doc, e)
+    e = _close_quote(doc, s, e)
+    cue = _cue_phrase(doc, verb, lex)
+    if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ in ("what", "that", "which")):
+        # "what X said was Y", "a boat that Washington said was carrying drugs" -> "was ..."
+        s = cue[1]
+        if e - s < 2:
+            return None
+    return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _close_quote(doc: Doc, s: int, e: int) -> int:
+    """`rejected the claims as "groundless".`: a content that opens a quote mark ends after it closes."""
+    marks = [t for t in doc[s:e] if t.text in ("\u201c", "\u201d", '"')]
+    if not marks or (len(marks) % 2 == 0 and marks[-1].text != "\u201c"):
+        return e
+    for t in doc[e:doc[e - 1].sent.end]:
+        if t.text in CLOSE_QUOTES:
+            return t.i + 1
+    return e
+
+
+def _ancestors_to(tok: Token, top: Token) -> list[Token]:
+    """The tokens between ``tok`` and its ancestor ``top`` (``top`` included)."""
+    out = []
+    t = tok
+    while t.head is not t and t.i != top.i:
+        t = t.head
+        out.append(t)
+    return out
+
+
+def _can_speak(doc: Doc, tok: Token) -> bool:
+    """A subject that can state something: a name, a pronoun for one, or a person or body noun."""
+    if tok.pos_ == "PRON" or any(e.start <= tok.i < e.end for e in ents_of(doc)):
+        return True
+    if any(e.start >= tok.left_edge.i and e.end <= tok.i + 1 for e in ents_of(doc)) and tok.lemma_.lower() not in cue_lexicon().not_speakers:
+        return True  # "the Chinese military", "the ministry's report"
+    return tok.lemma_.lower() in cue_lexicon().speaker_nouns
+
+
+def _across_interruption(doc: Doc, verb: Token, speaker: tuple[int, int] | None, content: tuple[int, int]) -> tuple[int, int]:
+    """`The pollution had become so bad, Mr. Obama noted, that the park was closed`, `Hawaii, as one of
+    his advisers pointed out, normally does not get storms`: an interrupted clause runs across the
+    interruption (ANNOTATION.md 15) — from the start of the sentence when the cue and its speaker stand
+    between commas right before the content."""
+    if speaker is None:
+        return content
+    sent = verb.sent
+    left = speaker[0]
+    while left > sent.start and doc[left - 1].lower_ == "as":
+        left -= 1
+    after = verb.i + 1
+    while after < len(doc) and doc[after].dep_ in ("prt", "advmod") and after < content[0]:
+        after += 1
+    if left - 1 <= sent.start or doc[left - 1].text != "," or after >= len(doc) or doc[after].text != ",":
+        return content
+    if not (after < content[0] <= after + 2) or verb.i > content[0]:
+        return content
+    return sent.start, content[1]
+
+
+def _cut_medium(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """`called for more school investment in a statement`, `... on Twitter`: where it was said is no
+    part of what was said."""
+    words = [t.lower_ for t in doc[s:e]]
+    for k in range(len(words) - 1, 1, -1):
+        if words[k - 1] in ("in", "on", "during", "via") and k - 1 > 0:
+            tail = doc[s + k:e]
+            if tail.root.lemma_.lower() in MEDIUM_NOUNS and all(not t.is_punct or t.text in "." for t in tail) \
+                    and not any(t.text in OPEN_QUOTES + CLOSE_QUOTES for t in tail):
+                return s, s + k - 1
+            break
+    return s, e
+
+
+MEDIUM_NOUNS = {"statement", "interview", "post", "tweet", "twitter", "x", "facebook", "briefing", "conference",
+                "letter", "speech", "address", "broadcast", "video", "message", "release", "communique", "op-ed",
+                "column", "podcast", "telegram", "debate", "hearing", "rally"}
+
+
+def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """`... on Saturday in what Netanyahu said was a direct response`: an embedded statement with its own
+    speaker ends the clause before it (ANNOTATION.md 15)."""
+    clause = cue_lexicon().clause
+    for i in range(s + 2, e - 2):
+        if doc[i].lower_ != "what":
+            continue
+        if any(t.lemma_ in clause and t.pos_ == "VERB" and any(c.dep_ in SPEAKER_DEPS and c.i != i for c in t.children)
+               for t in doc[i + 1:min(e, i + 12)]):
+            cut = i - 1 if doc[i - 1].dep_ == "prep" or doc[i - 1].pos_ == "ADP" else i
+            return s, cut
+    return s, e
+
+
+def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """A clause ends before `, expressing concern` / `, adding that ...` / `, with X indicating ...`: a
+    participle of a cue verb after a comma starts another statement. Other participle clauses stay
+    (`..., with the minister speaking to both sides`)."""
+    verbs = cue_lexicon().verbs
+    inside_quote = False
+    for i in range(s + 2, e - 1):
+        if doc[i].text in OPEN_QUOTES or doc[i].text in CLOSE_QUOTES:
+            inside_quote = not inside_quote if doc[i].text == '"' else doc[i].text in OPEN_QUOTES
+        # "..., though she acknowledged it was unlikely": the reporter's concession, not what was said
+        if not inside_quote and doc[i].text == "," and doc[i + 1].lower_ in ("though", "although") \
+                and doc[i + 1].dep_ == "mark" and not (s <= doc[i + 1].head.i < i):
+            return s, i
+        # "... of sabotaging the talks and said the group ...": a cue verb joined by a conjunction
+        if doc[i].pos_ == "CCONJ" and doc[i + 1].pos_ == "VERB" and doc[i + 1].lemma_ in verbs \
+                and doc[i + 1].dep_ == "conj" and doc[i + 1].head.i < i:
+            return s, i
+        if doc[i].text != ",":
+            continue
+        nxt = doc[i + 1]
+        if nxt.lower_ == "according" and i + 2 < e and doc[i + 2].lower_ == "to":
+            return s, i  # "..., according to local officials": another source's words
+        if (nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "conj") and nxt.lemma_ in verbs) or \
+                (nxt.lower_ == "with" and any(t.tag_ == "VBG" and t.lemma_ in verbs for t in nxt.subtree)):
+            return s, i
+    return s, e
+
+
+CONTENT_PREPS = {"for", "to", "about"}
+# verbs of saying that, negated, report that nothing was said
+NEGATED_NOT_SAID = {"say", "comment", "mention", "specify", "elaborate", "disclose", "respond", "reply", "tell",
+                    "explain", "detail", "identify", "name"}
+OBJECT_PREPS = {"of", "as", "for", "over"}
+
+
+def _quoted_as_saying(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
+    """`Xinhua quoted Wang Yi as saying that ...` / `Lavrov was quoted by RIA as saying that ...`: the one
+    quoted speaks (cue `quoted`); the clause after `saying` is the content. A quotation next to the
+    cue is handled with the quote."""
+    person = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    saying = next((t for t in verb.subtree if t.lemma_ in ("say", "tell", "add") and t.i > verb.i and t.tag_ == "VBG"), None)
+    if person is None or saying is None:
+        return None
+    comp = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is None or any(t.text in OPEN_QUOTES for t in doc[saying.i + 1:saying.i + 3]):
+        return None
+    s, e = _trim(doc, *_subtree_span(comp))
+    if e - s < 2:
+        return None
+    return Statement(content=(s, e), cue=(verb.i, verb.i + 1), speaker=speaker_span(doc, person),
+                     kind=_kind(doc, s, e))
+
+
+def _through_quote(doc: Doc, e: int) -> int:
+    """Extend a content span over a quotation that follows it directly ("to meet ... “anywhere, anytime,”")."""
+    if e < len(doc) and doc[e].text in OPEN_QUOTES:
+        sent_end = doc[e].sent.end
+        for t in doc[e + 1:sent_end]:
+            if t.text in CLOSE_QUOTES:
+                return t.i + 1
+    return e
+
+
+def _according_to(doc: Doc, tok: Token) -> Statement | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    if not (pobj.ent_type_ or any(e.start <= pobj.i < e.end for e in ents_of(doc)) or pobj.lemma_.lower() in cue_lexicon().source_nouns):
+        return None  # "defined according to the direction": no source
+    sp = speaker_span(doc, pobj)
+    sent = tok.sent
+    # the content is the rest of the sentence, without "according to X ,"
+    a, b = _subtree_span(pobj)
+    if tok.i == sent.start:
+        s, e = b, sent.end
+    else:
+        s, e = sent.start, tok.i
+        # "Hamas said it was studying the offer, as strikes killed 38 people, according to health officials":
+        # when the sentence before holds another speaker's cue, the source vouches for the clause it
+        # attaches to, not for the other speaker's words
+        head = tok.head
+        clause_verbs = cue_lexicon().clause
+        other_cue = any(t.lemma_ in clause_verbs and t.pos_ == "VERB" and any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                        and not (head.left_edge.i <= t.i <= head.i) for t in doc[sent.start:tok.i])
+        if other_cue and head.pos_ in ("VERB", "AUX") and head.i < tok.i:
+            s = head.left_edge.i
+            while s < e and (doc[s].dep_ == "mark" or doc[s].is_punct):
+                s += 1
+    s, e = _trim(doc, s, e)
+    if e - s < 3:
+        return None
+    return Statement(content=(s, e), cue=(tok.i, tok.i + 2), speaker=sp, kind=_kind(doc, s, e))
+
+
+def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
+    comp = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl", "appos")
+                 and any(m.lower_ == "that" and m.dep_ in ("mark", "nsubj", "dobj") and m.i < c.i for m in c.children)), None)
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if comp is None or poss is None:
+        return None
+    s, e = _trim(doc, *_subtree_span(comp))
+    return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, poss),
+                     kind=_kind(doc, s, e))
+
+
+# -- verbatim texts after a colon -------------------------------------------------------
+
+def _body_end(doc: Doc, start: int, lex: CueLexicon) -> int:
+    """Where a verbatim text ends: the end of the document, or the first later paragraph that is the
+    reporter's again (`Meanwhile, the ministry said in a separate statement ...`, `..., KCNA reported.`)."""
+    text = doc.text
+    first = text.find("\n\n", doc[start].idx)  # the body's first paragraph always belongs to it
+    while first != -1:
+        para_start = first + 2
+        nxt = text.find("\n\n", para_start)
+        para = text[para_start:nxt if nxt != -1 else len(text)].strip().lower()
+        if para and (para.startswith(tuple(o + " " for o in lex.body_end_openers) + tuple(o + "," for o in lex.body_end_openers))
+                     or any(ph in para for ph in lex.body_end_phrases)):
+            sp = doc.char_span(first, first + 1, alignment_mode="expand")
+            return sp.start if sp is not None else len(doc)
+        first = nxt
+    return len(doc)
+
+
+def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
+    """`X released the following press statement (titled "T") on DATE: TEXT` -> TEXT to the end."""
+    out = []
+    for sent in doc.sents:
+        last = [t for t in sent if not t.is_space]
+        if not last or last[-1].text != ":":
+            continue
+        # "released the following press statement": the noun within a few words of the verb
+        # (a quoted title can derail the parse of the object)
+        verb = next((t for t in sent if t.lemma_ in lex.press_verbs and t.pos_ == "VERB"
+                     and any(w.lemma_ in lex.press_nouns for w in doc[t.i + 1:min(t.i + 7, sent.end)])), None)
+        if verb is None:
+            continue
+        start = last[-1].i + 1
+        # a quoted title in the introducing sentence starts the statement
+        title = next((t.i for t in sent if t.text in OPEN_QUOTES and t.i > verb.i), None)
+        if title is not None:
+            start = title
+        s, e = start, _body_end(doc, start, lex)
+        while s < e and doc[s].is_space:
+            s += 1
+        while e > s and doc[e - 1].is_space:
+            e -= 1  # the verbatim text keeps its final full stop
+        if e - s < 3:
+            continue
+        speaker = _speaker_of(doc, verb)
+        cue_end = verb.i + 2 if verb.i + 1 < len(doc) and doc[verb.i + 1].lower_ == "public" else verb.i + 1
+        out.append(Statement(content=(s, e), cue=(verb.i, cue_end), speaker=speaker,  # "made public"
+                             kind=_kind(doc, s, e), origin="colon"))
+    return out
+
+
+# -- combining ----------------------------------------------------------------------------
+
+def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
+    ov = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return ov / max(a[1] - a[0], b[1] - b[0], 1)
+
+
+def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
+    """Statements of earlier groups win; a later one is kept unless it is the same statement.
+
+    With ``by_cue``, statements with different cues are different statements even
+    when their contents overlap (nested: "said that the ministry welcomes ...");
+    without it, content overlap alone decides (for the tagger, which adds what
+    the rules missed).
+    """
+    out: list[Statement] = []
+
+    def same_cue(a: Statement, b: Statement) -> bool:
+        return a.cue is None or b.cue is None or (a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1])
+
+    def is_same(o: Statement, st: Statement) -> bool:
+        ratio = overlap_ratio(o.content, st.content)
+        if not by_cue:
+            return ratio >= 0.5
+        return same_cue(o, st) and (ratio >= 0.5 or (o.cue is not None and st.cue is not None and ratio > 0))
+
+    for group in groups:
+        for st in group:
+            same = next((o for o in out if is_same(o, st)), None)
+            if same is None:
+                out.append(st)
+            elif same.speaker is None and st.speaker is not None and same.origin == "syntax":
+                same.speaker = st.speaker
+    out.sort(key=lambda s: (s.content[0], s.content[1]))
+    return out
+
+
+SCOPES = ("speech", "attribution")
+
+
+def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list[Statement]:
+    """Every statement of ``doc`` from the rules and the attribution tagger's spans ``tagged``.
+
+    ``scope`` is what counts as a statement:
+
+    * ``speech`` (SCHEMA.md, ANNOTATION.md): rules first, then the tagger's
+      statements where no rule found one and only those that are speech by a
+      speaker (``tagger_rejection``: not attitudes, plans, polls or topics);
+    * ``attribution`` (PolNeAR's definition: speech, and also beliefs,
+      intentions, polls and agentless attributions): everything the tagger
+      found (its boundaries follow that definition), then the rules' statements
+      where the tagger found nothing.
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"unknown statement scope {scope!r} (one of {', '.join(SCOPES)})")
+    lex = cue_lexicon()
+    rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
+    if not tagged:
+        return rule_based
+    if scope == "attribution":
+        chosen = merge(tagger_statements(doc, tagged, min_tokens=1, fallback_subject=True), by_cue=False)
+        rest = [st for st in rule_based if not any(
+            overlap_ratio(c.content, st.content) > 0 or _cues_overlap(c, st) for c in chosen)]
+        return sorted(chosen + rest, key=lambda x: (x.content[0], x.content[1]))
+    verbatim = [st for st in rule_based if st.origin in ("colon", "quote")]
+    rule_cues = [st.cue for st in rule_based if st.cue]
+    added = []
+    for st in tagger_statements(doc, tagged):
+        if st.cue and any(c[0] < st.cue[1] and st.cue[0] < c[1] for c in rule_cues):
+            continue  # a rule already took this cue
+        if st.cue and st.speaker:
+            src, cue = doc[st.speaker[0]:st.speaker[1]].root, doc[st.cue[0]:st.cue[1]].root
+            if src.dep_ == "compound" and src.head.i == cue.i:
+                continue  # "Press Statement of ...": one noun compound, not a source and its cue
+        if tagger_rejection(doc, st, lex):
+            continue
+        around = next((v for v in verbatim if v.content[0] <= st.content[0] and st.content[1] <= v.content[1]), None)
+        if around is not None:
+            src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
+            cue_lemma = doc[st.cue[0]:st.cue[1]].root.lemma_ if st.cue else ""
+            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.clause or \
+                    _names_own_side(doc, src, around):
+                continue  # the speaker's own acts inside its verbatim statement; speech it reports of others stays
+        added.append(st)
+    kept = [st for st in added if not any(overlap_ratio(r.content, st.content) >= 0.5 for r in rule_based)]
+    return sorted(rule_based + merge(kept, by_cue=False), key=lambda x: (x.content[0], x.content[1]))
+
+
+def speaker_side(doc: Doc, speaker: tuple[int, int] | None) -> set[str]:
+    """Entity ids and states of the entities in a speaker span (`Israel's defence minister`:
+    the minister, Israel, ISR)."""
+    if speaker is None:
+        return set()
+    side = set()
+    for e in ents_of(doc):
+        if speaker[0] <= e.start and e.end <= speaker[1]:
+            side.update(x for x in (e._.entity_id, e._.state) if x)
+    return side
+
+
+def of_side(ent: Span, side: set[str]) -> bool:
+    """An entity of that side: one of its entities, or a state or body of its state."""
+    return ent._.entity_id in side or (ent.label_ in ("STATE", "ORG") and ent._.state in side)
+
+
+def _names_own_side(doc: Doc, src: Span, verbatim: Statement) -> bool:
+    """A source inside a verbatim statement that names the statement's own speaker or that speaker's
+    state, as government statements name themselves in the third person (`which the DPRK has
+    demanded`, `the Russian side has repeatedly stated`): the speaker's own act."""
+    side = speaker_side(doc, verbatim.speaker)
+    return bool(side) and any(src.start <= e.start and e.end <= src.end and e.label_ in ("STATE", "ORG", "PERSON")
+                              and of_side(e, side) for e in ents_of(doc))
+
+
+def _cues_overlap(a: Statement, b: Statement) -> bool:
+    return a.cue is not None and b.cue is not None and a.cue[0] < b.cue[1] and b.cue[0] < a.cue[1]
+
+
+PERSONAL_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+# coming to know: with `will` or `would` a forecast of someone's knowledge (`they will know`), unlike
+# `we would hope`, `I would expect`, which state a position
+KNOWING = {"know", "understand", "learn", "realize", "realise"}
+
+
+def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
+    """Why a statement of the statistical tagger is not a plausible attribution ("" when it is).
+
+    Its source must be a speaker: a noun phrase or a personal pronoun, not a relative
+    pronoun without antecedent, a determiner, a possessive ending (`'s`) or data
+    (`polls show`); its cue must hold a cue word (the cue lexicon, or a word that is a
+    cue often enough in PolNeAR train; ``cue_lexicon().tagger_cue_words``)."""
+    if st.speaker is None:
+        return "no source"
+    src = doc[st.speaker[0]:st.speaker[1]]
+    if st.cue and doc[st.cue[0]:st.cue[1]].text == ":" and st.speaker[1] == st.cue[0] and \
+            (src.start == 0 or "\n" in doc[src.start - 1].text) and not _is_data(src, lex):
+        return ""  # a line opened by its speaker and a colon: `PENCE: Well, ...`, `Pence: Flowers Won't Be at Debate`
+    named = any(e.start < src.end and src.start < e.end and e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") for e in ents_of(doc))
+    root = antecedent(src.root)
+    if root.lower_ in RELATIVE and root is src.root:
+        return "relative pronoun without antecedent"
+    if src[0].tag_ == "POS" or src[0].text in ("'s", "\u2019s"):
+        return f"source {src.text!r} is a possessive fragment"
+    if src[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ") and len(src) > 1:
+        return f"source {src.text!r} is cut inside a phrase"  # "China on", "the talks between"
+    if _is_data(src, lex):
+        return f"source {root.text!r} is data, not a speaker"  # "an AFP tally of official figures"
+    if not named:
+        if root.pos_ == "PRON" and root.lower_ not in PERSONAL_PRONOUNS:
+            return f"source {root.text!r} is not a personal pronoun"
+        if root.pos_ not in ("NOUN", "PROPN", "PRON"):
+            return f"source {src.text!r} is not a noun phrase"
+    if st.cue is None:
+        return "no cue"
+    if "\n\n" in doc[st.content[0]:st.content[1]].text and not _has_quote(doc, *st.content):
+        return "content runs across paragraphs"
+    cue_words = [t for t in doc[st.cue[0]:st.cue[1]] if t.is_alpha]
+    modals = {c.lower_ for c in cue_words[-1].children if c.dep_ == "aux" and c.tag_ == "MD"} if cue_words else set()
+    lemma = cue_words[-1].lemma_.lower() if cue_words else ""
+    if lemma in lex.cognition and (modals - {"will", "would"} or (modals and lemma in KNOWING)):
+        return "a demand on or a forecast of someone's thoughts ('should know', 'they will know'), not a statement"
+    if any(t.lemma_.lower() in TOPIC_VERBS for t in cue_words) and doc[st.cue[1] - 1].lower_ in ("on", "about", "of"):
+        return "topic only ('commented on the visit'), not a statement (ANNOTATION.md 17)"
+    if any(t.lemma_.lower() in lex.tagger_not_cues for t in cue_words):
+        return "an attempt, plan or question, not a statement"  # "has sought to", "responding to a question"
+    if cue_words and _bare_participle(cue_words[0]) and \
+            not any(c.dep_ == "agent" for c in cue_words[0].children):
+        return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"
+    if cue_words and any(c.dep_ == "auxpass" for c in cue_words[-1].children) and \
+            any(c.dep_ == "nsubjpass" and st.speaker[0] <= c.i < st.speaker[1] for c in cue_words[-1].children):
+        return "the passive subject is the one acted on, not the speaker"  # "X has been accused of ..."
+    if any(t.lower_ in ("should", "must", "ought") for t in doc[st.cue[0]:st.cue[1]]) or \
+            any(a.lower_ == "had" and b.lower_ == "better" for a, b in zip(doc[st.cue[0]:st.cue[1]], doc[st.cue[0] + 1:st.cue[1]])):
+        return "a directive ('had better think twice'), not a statement"
+    content = doc[st.content[0]:st.content[1]]
+    if cue_words and cue_words[-1].lemma_.lower() == "claim" and not any(t.pos_ in ("VERB", "AUX") for t in content):
+        return "a claim to a thing ('the island it claims as its territory'), not a statement (ANNOTATION.md 17)"
+    if any(t.lower_ in ("reportedly", "allegedly") for t in cue_words):
+        return "the journalist's hedge, not a cue"  # "Kim reportedly ordered the test" (ANNOTATION.md 17)
+    if any(t.lemma_ in NEGATED_NOT_SAID for t in cue_words) and any(t.dep_ == "neg" or t.lower_ in ("not", "n't", "never")
+                                                                     for t in doc[st.cue[0]:st.cue[1]]):
+        return "negated: nothing was said"
+    ok = any((t.pos_ != "NOUN" and (t.lemma_.lower() in lex.verbs or t.lemma_.lower() == "accord")) or
+             (t.pos_ == "NOUN" and t.lemma_.lower() in lex.nouns) or
+             (t.lemma_.lower(), t.pos_ if t.pos_ in ("NOUN", "ADJ") else "VERB") in lex.tagger_cue_words
+             for t in cue_words)
+    return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
+
+
+def _cue_subject(doc: Doc, cue) -> Token | None:
+    """The active subject of a tagged cue's head verb (`Flynn [said]`), or the agent of a passive one
+    (`was [condemned] by Egypt`)."""
+    head = doc[cue.start:cue.end].root
+    for k in head.children:
+        if k.dep_ == "nsubj":
+            return k
+        if k.dep_ == "agent":
+            return next((g for g in k.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _is_data(src: Span, lex: CueLexicon) -> bool:
+    """`polls show`, `an AFP tally of official figures`: a source whose head is data, not a speaker
+    (unless the head is inside a name, or is someone's: `the study's authors`)."""
+    root = antecedent(src.root)
+    doc = src.doc
+    in_name = any(e.start <= root.i < e.end for e in ents_of(doc))
+    possessor = any(c.tag_ == "POS" for c in root.children)  # "the study's authors": the head is outside
+    return not in_name and not possessor and root.lemma_.lower() in lex.not_speakers
+
+
+def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subject: bool = False) -> list[Statement]:
+    """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence, else in the
+    sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped.
+    With ``fallback_subject``, a cue without a tagged source in its sentence takes its grammatical subject."""
+    cues = [s for s in spans if s.role == "CUE"]
+    sources = [s for s in spans if s.role == "SRC"]
+    by_cue: dict[tuple[int, int], Statement] = {}
+    out: list[Statement] = []
+    for c in (s for s in spans if s.role == "CNT"):
+        if sum(1 for t in doc[c.start:c.end] if not (t.is_punct or t.is_space)) < min_tokens:
+            continue
+        sent_ids = {doc[c.start].sent.start, doc[c.end - 1].sent.start}
+        near = [q for q in cues if doc[q.start].sent.start in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
+        if not near:  # a piece that goes on from the sentence before or after: `"...," he said. "..."`
+            around = {doc[c.start - 1].sent.start if c.start > 0 else -1, doc[c.end].sent.start if c.end < len(doc) else -1}
+            near = [q for q in cues if doc[q.start].sent.start in around and
+                    "\n" not in doc[min(q.end, c.end):max(q.start, c.start)].text]  # within the paragraph
+        cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
+        if cue is None:
+            continue
+        key = (cue.start, cue.end)
+        if key in by_cue:  # another piece of the same statement
+            st = by_cue[key]
+            st.content = (min(st.content[0], c.start), max(st.content[1], c.end))
+            continue
+        cue_sent = doc[cue.start].sent
+        in_sent = [s for s in sources if doc[s.start].sent.start == cue_sent.start]
+        subj = _cue_subject(doc, cue)
+        # the tagged source that holds the cue's grammatical subject, else the nearest one in the sentence
+        src = next((s for s in in_sent if subj is not None and s.start <= subj.i < s.end), None) or \
+            min(in_sent, key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
+        speaker = None
+        if src is not None:
+            a, b = src.start, src.end
+            for ent in ents_of(doc):  # a tagged source that starts inside a name starts at the name
+                if ent.start < a < ent.end:
+                    a = ent.start
+            root = doc[a:b].root
+            if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
+                a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
+            names = [e for e in ents_of(doc) if a <= e.start and e.end <= b and e.label_ in ("PERSON", "ORG", "STATE")]
+            if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
+                a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
+            speaker = (a, b)
+        elif fallback_subject and subj is not None and subj.pos_ in ("NOUN", "PROPN", "PRON") and \
+                not (cue.start <= subj.i < cue.end):
+            a, b = subj.left_edge.i, subj.right_edge.i + 1  # no tagged source: the cue's subject phrase
+            speaker = (a, b) if b - a <= 12 else (subj.i, subj.i + 1)
+        if speaker is not None:
+            a, b = speaker
+            head = doc[cue.start:cue.end].root
+            if any(k.dep_ == "auxpass" for k in head.children) and not any(k.dep_ == "agent" for k in head.children) \
+                    and any(k.dep_ == "nsubjpass" and a <= k.i < b for k in head.children):
+                speaker = None  # "peacekeepers have been blamed for ...": the one acted on, not a source
+        st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
+        by_cue[key] = st
+        out.append(st)
+    for st in out:
+        s, e = st.content
+        st.kind = _kind(doc, s, e)
+    return out
