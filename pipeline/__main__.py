@@ -23,7 +23,7 @@ from pipeline.clean import stage as clean_stage
 from pipeline.export import stage as export
 from pipeline.ner import stage as ner
 from pipeline.relations import stage as relations
-from pipeline.core.executor import StageError, StageReport
+from pipeline.core.executor import EXECUTORS, StageError, StageReport, make_executor
 from pipeline.core.config import Settings, from_env
 from pipeline.core.progress import setup_logging
 
@@ -54,7 +54,17 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
                         "PolNeAR's attributions (also beliefs, intentions, polls, agentless); evaluate on a PolNeAR "
                         "gold uses attribution unless told")
     p.add_argument("--threads", type=int, metavar="N", help="relations: CPU threads of the attribution tagger "
-                   "(default: every CPU this process may use, or $NEWSGRAPH_THREADS)")
+                   "per worker (default: the worker's share of the CPUs, or $NEWSGRAPH_THREADS)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes for the per-document work "
+                   "(default: one per CPU, or $NEWSGRAPH_WORKERS)")
+    p.add_argument("--executor", choices=EXECUTORS, help="where the per-document work runs: auto (a pool of "
+                   "--workers processes when more than one; the default), local (this process), processes, or "
+                   "dask (on --scheduler, else a local Dask cluster of --workers processes)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: the scheduler of a running "
+                   "dask.distributed cluster, e.g. tcp://10.0.0.5:8786 (workers need newsgraph installed and "
+                   "the output directory on a shared filesystem)")
+    p.add_argument("--batch-docs", type=int, metavar="N", help="documents per piece of work sent to a worker "
+                   "(default: the stage's own, 32 or 64)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = from_env().with_overrides(
         output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
         quiet=args.quiet, strict=args.strict, force=args.force, threads=args.threads, statements=args.statements,
+        workers=args.workers, executor=args.executor, scheduler=args.scheduler, batch_docs=args.batch_docs,
     )
     if args.rules_only:
         settings = settings.with_overrides(use_tagger=False)
@@ -98,23 +109,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         return _evaluate(args, settings)
     stages = list(STAGES) if args.command == "run" else [args.command]
+    try:
+        executor = make_executor(settings.executor, settings.workers, settings.scheduler)
+    except StageError as exc:
+        log.error("%s", exc)
+        return 2
     failed = 0
-    for name in stages:
-        # clean-text reads the raw directory; later stages read what the
-        # stage before them wrote under --output
-        stage_settings = settings.with_overrides(input_dir=args.input) if name == "clean-text" else settings
-        t0 = time.perf_counter()
-        try:
-            report = STAGES[name][1](stage_settings)
-        except StageError as exc:
-            log.error("%s: %s", name, exc)
-            return 2
-        dt = time.perf_counter() - t0
-        n = sum(report.counts.values())
-        if not args.quiet:
-            rate = f", {n / dt:.1f} docs/s" if dt > 0 and n else ""
-            print(f"{report.summary()} ({dt:.1f} s{rate})", file=sys.stderr)
-        failed += report.failed
+    timings: dict[str, dict] = {}
+    try:
+        for name in stages:
+            # clean-text reads the raw directory; later stages read what the
+            # stage before them wrote under --output
+            stage_settings = settings.with_overrides(input_dir=args.input) if name == "clean-text" else settings
+            t0 = time.perf_counter()
+            try:
+                report = STAGES[name][1](stage_settings, executor)
+            except StageError as exc:
+                log.error("%s: %s", name, exc)
+                return 2
+            dt = time.perf_counter() - t0
+            report.seconds = dt
+            timings[name] = report.to_json()
+            n = sum(report.counts.values())
+            if not args.quiet:
+                rate = f", {n / dt:.1f} docs/s" if dt > 0 and n else ""
+                print(f"{report.summary()} ({dt:.1f} s{rate})", file=sys.stderr)
+            failed += report.failed
+    finally:
+        executor.close()
+    if args.command == "run":
+        from pipeline.core.storage import write_text_atomic
+
+        write_text_atomic(settings.output_dir / "run.json", json.dumps(
+            {"executor": executor.name, "workers": executor.workers, "stages": timings}, indent=1) + "\n")
     if args.strict and failed:
         log.error("--strict: %d document(s) were not processed", failed)
         return 1
@@ -122,13 +149,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_all(settings: Settings, raw_dir: Path) -> int:
-    for name in STAGES:
-        stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
-        try:
-            STAGES[name][1](stage_settings)
-        except StageError as exc:
-            log.error("%s: %s", name, exc)
-            return 2
+    try:
+        executor = make_executor(settings.executor, settings.workers, settings.scheduler)
+    except StageError as exc:
+        log.error("%s", exc)
+        return 2
+    try:
+        for name in STAGES:
+            stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
+            try:
+                STAGES[name][1](stage_settings, executor)
+            except StageError as exc:
+                log.error("%s: %s", name, exc)
+                return 2
+    finally:
+        executor.close()
     return 0
 
 

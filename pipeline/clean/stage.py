@@ -12,13 +12,13 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.clean.rules import clean_text, load_rules
 from pipeline.core.config import Settings
 from pipeline.core.document import CleanDocument, OffsetMap
-from pipeline.core.progress import progress
-from pipeline.core.executor import StageError, StageReport
-from pipeline.core.storage import remove_stale_temp_files, sha256_file, write_csv, write_text_atomic
+from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, run_stage
+from pipeline.core.storage import sha256_file, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.clean-text")
 
@@ -104,45 +104,54 @@ def document_row(doc: CleanDocument) -> dict[str, object]:
     }
 
 
-def run(settings: Settings) -> StageReport:
+def process_batch(settings: Settings, fingerprint: str, items: list[Item]) -> list[Outcome]:
+    """Clean a batch of raw files into their shards (runs on any worker)."""
+    out = []
+    for it in items:
+        doc = clean_file(Path(it.path), settings, fingerprint)
+        written = write_text_atomic(settings.clean_dir / f"{it.name}.json", doc.dumps())
+        out.append(Outcome(it.name, doc.status, doc.error, written=written, row=document_row(doc)))
+    return out
+
+
+class CleanStage(Stage):
+    """Stage 1: ``raw/*.txt`` -> ``clean/<doc_id>.json``; across documents, ``tables/documents.csv``."""
+    name = "clean-text"
+    batch_size = 64
+    process = staticmethod(process_batch)
+
+    def out_dir(self, settings: Settings) -> Path:
+        return settings.clean_dir
+
+    def prepare(self, settings: Settings) -> str:
+        return load_rules().fingerprint
+
+    def plan(self, settings: Settings, fingerprint: str) -> Iterator[Item | Outcome]:
+        files = input_files(settings.input_dir)
+        if not files:
+            log.warning("no *.txt files in %s", settings.input_dir)
+        for path in files:
+            existing = None if settings.force else _load_existing(settings.clean_dir / f"{path.stem}.json")
+            if existing is not None and existing.cleaner == fingerprint and existing.source_path == _display_path(path):
+                try:
+                    if existing.sha256 and existing.sha256 == sha256_file(path):
+                        yield Outcome(path.stem, existing.status, existing.error, cached=True, row=document_row(existing))
+                        continue
+                except OSError:
+                    pass
+            yield Item(path.stem, str(path.absolute()), fingerprint)
+
+    def failed(self, item: Item, error: str) -> Outcome:
+        doc = _failed(CleanDocument(doc_id=item.name, source_path=_display_path(Path(item.path)), sha256=""), "error", error)
+        return Outcome(item.name, "error", error, row=document_row(doc))
+
+    def finish(self, settings: Settings, fingerprint: str, outcomes: list[Outcome]) -> None:
+        write_csv(settings.tables_dir / "documents.csv", DOCUMENT_COLUMNS, [o.row for o in outcomes])
+
+
+STAGE = CleanStage()
+
+
+def run(settings: Settings, executor=None) -> StageReport:
     """Clean every ``*.txt`` of ``settings.input_dir`` into ``settings.output_dir``."""
-    files = input_files(settings.input_dir)
-    report = StageReport("clean-text")
-    if not files:
-        log.warning("no *.txt files in %s", settings.input_dir)
-    fingerprint = load_rules().fingerprint
-    out_dir = settings.clean_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(out_dir)
-    rows = []
-    for path in progress(files, desc="clean-text", quiet=settings.quiet):
-        target = out_dir / f"{path.stem}.json"
-        existing = None if settings.force else _load_existing(target)
-        doc = None
-        if existing is not None and existing.cleaner == fingerprint and existing.source_path == _display_path(path):
-            try:
-                if existing.sha256 and existing.sha256 == sha256_file(path):
-                    doc = existing
-            except OSError:
-                pass
-        if doc is None:
-            doc = clean_file(path, settings, fingerprint)
-            if write_text_atomic(target, doc.dumps()):
-                report.written += 1
-            else:
-                report.unchanged += 1
-        else:
-            report.unchanged += 1
-        report.counts[doc.status] += 1
-        if doc.status != "ok":
-            log.error("%s: %s: %s", doc.source_path, doc.status, doc.error)
-        rows.append(document_row(doc))
-    # outputs whose raw file is gone would haunt later stages
-    wanted = {p.stem for p in files}
-    for stale in sorted(out_dir.glob("*.json")):
-        if stale.stem not in wanted:
-            stale.unlink()
-            report.removed += 1
-            log.info("removed %s: its raw file is no longer in %s", stale, settings.input_dir)
-    write_csv(settings.tables_dir / "documents.csv", DOCUMENT_COLUMNS, rows)
-    return report
+    return run_stage(STAGE, settings, executor)

@@ -38,8 +38,17 @@ class Settings:
     use_tagger: bool = True
     # what counts as a statement: "speech" (SCHEMA.md) or "attribution" (PolNeAR's wider definition)
     statements: str = "speech"
-    # CPU threads the attribution tagger may use (0: every CPU this process may run on)
+    # CPU threads the attribution tagger may use (0: every CPU this process may run on, or a
+    # worker's share of them)
     threads: int = 0
+    # where the per-document work runs: "auto" (a pool of `workers` processes when more than
+    # one, else this process), "local", "processes" or "dask" (on `scheduler`, else a LocalCluster)
+    executor: str = "auto"
+    # worker processes (0: one per CPU this process may use)
+    workers: int = 0
+    scheduler: str | None = None
+    # documents per piece of work sent to a worker (0: the stage's default)
+    batch_docs: int = 0
 
     # -- where each stage writes --------------------------------------------
     @property
@@ -65,6 +74,10 @@ _ENV = {
     "max_bytes": "NEWSGRAPH_MAX_BYTES",
     "threads": "NEWSGRAPH_THREADS",
     "statements": "NEWSGRAPH_STATEMENTS",
+    "executor": "NEWSGRAPH_EXECUTOR",
+    "workers": "NEWSGRAPH_WORKERS",
+    "scheduler": "NEWSGRAPH_SCHEDULER",
+    "batch_docs": "NEWSGRAPH_BATCH_DOCS",
 }
 
 

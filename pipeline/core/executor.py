@@ -1,12 +1,39 @@
-"""What every stage driver shares: its report and the error that stops a run.
+"""One executor for every stage, like kedro's runner: a stage is a declaration,
+running it is written once here, and local, process-pool and Dask runs differ
+only in the executor.
 
-Per-document work happens in the stage drivers (``clean_stage.py``,
-``ner.py``); this module holds what they report, so that a later executor
-(several processes, a Dask cluster) can run them the same way.
+A stage (:class:`Stage`) declares
+- ``prepare``: what a run needs once (a fingerprint of the code and data its
+  outputs depend on), computed on the client, small and picklable;
+- ``plan``: for each input document, either an :class:`Item` to process (its
+  name, input path and cache key) or a final :class:`Outcome` (unchanged since
+  the last run, or skipped before any work);
+- ``process``: a top-level, picklable function ``(settings, context, items) ->
+  outcomes`` that does the per-document work for a batch and writes each
+  document's shard atomically — it runs wherever the executor sends it, loading
+  its models once per worker process (cached loaders);
+- ``finish``: the cross-document step over the per-document shards (tables),
+  on the client.
+
+:func:`run_stage` owns what every stage shares: temporary-file cleanup, the
+cache check, batching, progress, counts, the stale sweep and timing.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+log = logging.getLogger("newsgraph")
+
+EXECUTORS = ("auto", "local", "processes", "dask")
 
 
 class StageError(Exception):
@@ -20,6 +47,8 @@ class StageReport:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    seconds: float = 0.0
+    processed: int = 0  # documents whose per-document work ran in this run
 
     @property
     def failed(self) -> int:
@@ -31,22 +60,307 @@ class StageReport:
         return (f"{self.stage}: {n} documents: {c['ok']} ok, {c['skipped']} skipped, {c['error']} error; "
                 f"{self.written} written, {self.unchanged} unchanged, {self.removed} stale removed")
 
+    def to_json(self) -> dict:
+        return {"counts": dict(self.counts), "written": self.written, "unchanged": self.unchanged,
+                "removed": self.removed, "processed": self.processed, "seconds": round(self.seconds, 3)}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to process: ``name`` names its shards, ``path`` is its input, ``key`` what its
+    outputs are made from (a later run with the same key does nothing)."""
+    name: str
+    path: str
+    key: str
+
+
+@dataclass
+class Outcome:
+    """What became of one document: ``status`` ok / skipped / error (with a one-line ``error``),
+    whether its shard changed on disk, and a small ``row`` for the cross-document step."""
+    name: str
+    status: str
+    error: str = ""
+    written: bool = False
+    cached: bool = False  # unchanged since the last run: no work done
+    worked: bool = True  # False: decided before any work (not cleaned, so not parsed)
+    row: dict = field(default_factory=dict)
+
+
+class Stage:
+    """A stage declaration; subclasses set ``name``, ``batch_size``, ``shard_suffixes`` and implement
+    :meth:`out_dir`, :meth:`plan`, :meth:`finish` and the module-level ``process`` function."""
+    name = ""
+    batch_size = 32
+    shard_suffixes: tuple[str, ...] = (".json",)
+    process: Callable[[Any, Any, list[Item]], list[Outcome]]
+
+    def out_dir(self, settings) -> Path:
+        raise NotImplementedError
+
+    def prepare(self, settings) -> Any:
+        return None
+
+    def plan(self, settings, context) -> Iterable[Item | Outcome]:
+        raise NotImplementedError
+
+    def finish(self, settings, context, outcomes: list[Outcome]) -> None:
+        pass
+
+    def failed(self, item: Item, error: str) -> Outcome:
+        """The outcome of a document whose worker failed (crashed, ran out of memory)."""
+        return Outcome(item.name, "error", error)
+
 
 def code_fingerprint(*modules: str) -> str:
     """A hash of the source files of ``modules`` (and of every module in a package):
     cached outputs are redone when the code that made them changes."""
-    import hashlib
-    import importlib.util
-    from pathlib import Path
-
     h = hashlib.sha256()
     for name in modules:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:
             continue
         origin = Path(spec.origin)
-        files = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+        files = sorted(origin.parent.rglob("*.py")) if origin.name == "__init__.py" else [origin]
         for f in files:
-            h.update(f.name.encode())
+            h.update(str(f.relative_to(origin.parent)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def available_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# -- executors -------------------------------------------------------------
+class LocalExecutor:
+    """Everything in this process, one batch after the other."""
+    name = "local"
+    workers = 1
+
+    def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+        for job in jobs:
+            try:
+                yield job, fn(*job)
+            except Exception as exc:
+                yield job, exc
+
+    def close(self) -> None:
+        pass
+
+
+def _check_picklable(fn: Callable, job: tuple) -> None:
+    """Fail before starting, with a clear message, when the work cannot go to another process."""
+    try:
+        pickle.dumps((fn, job))
+    except Exception as exc:
+        raise StageError(f"the per-document work cannot be sent to another process: {type(exc).__name__}: {exc}") from None
+
+
+def _init_worker(threads: int) -> None:
+    os.environ["NEWSGRAPH_WORKER_THREADS"] = str(threads)
+
+
+class ProcessExecutor:
+    """A pool of worker processes on this machine (spawned: a clean interpreter each, models loaded
+    once per worker by the stages' cached loaders). The pool starts with the first work sent to it
+    and serves every stage of a run."""
+    name = "processes"
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+        self._pool = None
+
+    @property
+    def pool(self):
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            threads = max(1, available_cpus() // self.workers)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker, initargs=(threads,))
+        return self._pool
+
+    def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        jobs = iter(jobs)
+        pending: dict = {}
+        checked = False
+        while True:
+            while len(pending) < 2 * self.workers:  # bounded: results stream, inputs are not all queued
+                job = next(jobs, None)
+                if job is None:
+                    break
+                if not checked:
+                    _check_picklable(fn, job)
+                    checked = True
+                pending[self.pool.submit(fn, *job)] = job
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                exc = fut.exception()
+                yield job, (exc if exc is not None else fut.result())
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """The per-document work on a dask.distributed cluster: ``scheduler`` is its address
+    (``tcp://host:8786``); without one, a LocalCluster of ``workers`` processes is started.
+    Workers must have newsgraph installed and see the output directory (a shared filesystem)."""
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise StageError("--executor dask needs dask.distributed: pip install 'newsgraph[dask]'") from None
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="30s")
+            else:
+                threads = max(1, available_cpus() // max(1, workers))
+                self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR,
+                                            env={"NEWSGRAPH_WORKER_THREADS": str(threads)})
+                self.client = Client(self.cluster)
+        except OSError as exc:
+            raise StageError(f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}") from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+        from distributed import as_completed
+
+        jobs = iter(jobs)
+        first = next(jobs, None)
+        if first is None:
+            return
+        _check_picklable(fn, first)
+        window = 2 * self.workers
+        queue = deque([first])
+        futures = {}
+        ac = as_completed()
+        while len(futures) < window and queue:
+            job = queue.popleft()
+            f = self.client.submit(fn, *job, pure=False)
+            futures[f.key] = job
+            ac.add(f)
+            nxt = next(jobs, None)
+            if nxt is not None:
+                queue.append(nxt)
+        for f in ac:
+            job = futures.pop(f.key)
+            try:
+                yield job, f.result()
+            except Exception as exc:
+                yield job, exc
+            f.release()
+            nxt = queue.popleft() if queue else next(jobs, None)
+            if nxt is not None:
+                g = self.client.submit(fn, *nxt, pure=False)
+                futures[g.key] = nxt
+                ac.add(g)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(kind: str = "auto", workers: int = 0, scheduler: str | None = None):
+    """``local`` (this process), ``processes`` (a pool of ``workers``), ``dask`` (a cluster), or
+    ``auto``: a pool when there is more than one worker, else this process. ``workers`` 0: one per CPU."""
+    if kind not in EXECUTORS:
+        raise StageError(f"unknown executor {kind!r} (one of {', '.join(EXECUTORS)})")
+    if workers < 0:
+        raise StageError(f"--workers must be 0 (one per CPU) or more, not {workers}")
+    workers = workers or available_cpus()
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler)
+    if scheduler:
+        raise StageError("--scheduler needs --executor dask")
+    if kind == "processes" or (kind == "auto" and workers > 1):
+        return ProcessExecutor(workers)
+    return LocalExecutor()
+
+
+def worker_threads(settings_threads: int) -> int:
+    """CPU threads one worker may use: the setting, else its share of the machine's CPUs."""
+    if settings_threads:
+        return settings_threads
+    return int(os.environ.get("NEWSGRAPH_WORKER_THREADS", "0") or 0) or available_cpus()
+
+
+# -- running a stage ---------------------------------------------------------
+def _batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
+
+
+def run_stage(stage: Stage, settings, executor=None, progress: Callable | None = None) -> StageReport:
+    """Run ``stage``: plan on the client, per-document work on ``executor``, then the
+    cross-document step. Outputs do not depend on the executor or the number of workers."""
+    from .progress import progress as default_progress
+    from .storage import remove_stale_temp_files
+
+    t0 = time.perf_counter()
+    progress = progress or default_progress
+    executor = executor or LocalExecutor()
+    stage_log = logging.getLogger(f"newsgraph.{stage.name}")
+    report = StageReport(stage.name)
+    out = stage.out_dir(settings)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(out)
+    context = stage.prepare(settings)
+    outcomes: dict[str, Outcome] = {}
+    todo: list[Item] = []
+    for entry in stage.plan(settings, context):
+        if isinstance(entry, Outcome):
+            outcomes[entry.name] = entry
+        else:
+            todo.append(entry)
+    fn = type(stage).process
+    size = getattr(settings, "batch_docs", 0) or stage.batch_size
+    if len(todo) <= size and not isinstance(executor, DaskExecutor):
+        executor = LocalExecutor()  # one batch: not worth starting workers for
+
+    def results() -> Iterator[Outcome]:
+        for (_, _, batch), res in executor.map(fn, ((settings, context, b) for b in _batches(todo, size))):
+            if isinstance(res, BaseException):  # the worker itself failed: every document of its batch
+                msg = f"{type(res).__name__}: {str(res).splitlines()[0][:200] if str(res) else ''}"
+                res = [stage.failed(it, f"the worker failed: {msg}") for it in batch]
+                for it in batch:  # an older shard must not stand in for the document
+                    for suffix in stage.shard_suffixes:
+                        (out / f"{it.name}{suffix}").unlink(missing_ok=True)
+            yield from res
+
+    for o in progress(results(), desc=stage.name, quiet=settings.quiet, total=len(todo)):
+        outcomes[o.name] = o
+        report.processed += 1
+    for o in outcomes.values():
+        report.counts[o.status] = report.counts.get(o.status, 0) + 1
+        if o.written:
+            report.written += 1
+        elif o.cached or o.worked:
+            report.unchanged += 1
+        if o.status != "ok" and o.worked:
+            stage_log.error("%s: %s: %s", o.row.get("source_path") or o.name, o.status, o.error)
+    # shards of documents that are gone would haunt later stages
+    for p in sorted(out.iterdir()):
+        if p.suffix in stage.shard_suffixes and p.stem not in outcomes and p.is_file():
+            p.unlink()
+            report.removed += 1
+    stage.finish(settings, context, [outcomes[k] for k in sorted(outcomes)])
+    report.seconds = time.perf_counter() - t0
+    return report

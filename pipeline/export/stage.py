@@ -416,7 +416,7 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding
 
 # -- the stage ------------------------------------------------------------------
 
-def run(settings: Settings) -> StageReport:
+def run(settings: Settings, executor=None) -> StageReport:
     tables = settings.tables_dir
     if not (tables / "entities.csv").exists():
         raise StageError(f"{tables}/entities.csv does not exist: run ner and relations first (make relations)")

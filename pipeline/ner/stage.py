@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -31,10 +31,9 @@ from spacy.tokens import Doc, DocBin
 from pipeline.core import lexicons
 from pipeline.core.config import Settings
 from pipeline.core.document import CleanDocument
-from pipeline.core.progress import progress
 from pipeline.ner.resolve import ENTITY_COLUMNS, Mention, annotate, cross_document_ids, entity_table, slug
-from pipeline.core.executor import StageError, StageReport, code_fingerprint
-from pipeline.core.storage import AtomicCSV, remove_stale_temp_files, write_bytes_atomic, write_csv, write_text_atomic
+from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, code_fingerprint, run_stage
+from pipeline.core.storage import AtomicCSV, write_bytes_atomic, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.ner")
 
@@ -42,13 +41,6 @@ NER_VERSION = "3"
 MENTION_COLUMNS = ["doc_id", "mention_id", "start", "end", "text", "label", "entity_id", "state", "source",
                    "clean_start", "clean_end"]
 STATUS_COLUMNS = ["doc_id", "status", "error", "n_tokens", "n_mentions"]
-
-
-@dataclass
-class _Item:
-    path: Path  # the clean-text output; read when its batch is parsed, not before
-    key: str  # cache key: what the outputs were made from
-    clean: CleanDocument | None = None  # set while the item is in a batch
 
 
 def _clean_docs(settings: Settings) -> list[Path]:
@@ -76,53 +68,37 @@ def _chunks(text: str, size: int) -> list[str]:
     return pieces
 
 
-def parse(nlp, items: list[_Item], chunk_chars: int, batch_size: int = 16) -> Iterator[tuple[_Item, Doc | None, str]]:
-    """(item, doc, error) for each item, streaming through ``nlp.pipe``.
+def _parse_one(nlp, text: str, chunk_chars: int) -> Doc:
+    """One text; a long one in pieces joined with ``Doc.from_docs`` (character offsets unchanged)."""
+    if len(text) <= chunk_chars:
+        return nlp(text)
+    docs = list(nlp.pipe(_chunks(text, chunk_chars)))
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    if doc.text != text:
+        raise ValueError("the pieces of a long text did not join back into it")
+    return doc
 
-    Long texts are parsed in pieces joined with ``Doc.from_docs`` (character
-    offsets unchanged). A batch that fails is redone one document at a time so
-    that only the bad document fails.
+
+def parse(nlp, texts: list[str], chunk_chars: int, batch_size: int = 16) -> Iterator[tuple[Doc | None, str]]:
+    """(doc, error) for each text, in order, streaming through ``nlp.pipe`` in batches.
+
+    A batch that fails is redone one text at a time so that only the bad one fails.
     """
-    def one(item: _Item) -> Doc:
-        text = item.clean.text
-        if len(text) <= chunk_chars:
-            return nlp(text)
-        docs = list(nlp.pipe(_chunks(text, chunk_chars)))
-        doc = Doc.from_docs(docs, ensure_whitespace=False)
-        if doc.text != text:
-            raise ValueError("the pieces of a long text did not join back into it")
-        return doc
-
-    batch: list[_Item] = []
-
-    def flush():
-        for it in batch:  # only this batch's texts are in memory
-            if it.clean is None:
-                it.clean = CleanDocument.loads(it.path.read_text(encoding="utf-8"))
-        short = [it for it in batch if len(it.clean.text) <= chunk_chars]
+    for i in range(0, len(texts), batch_size):
+        batch = texts[i:i + batch_size]
+        short = [t for t in batch if len(t) <= chunk_chars]
         try:
-            docs = dict(zip((id(it) for it in short), nlp.pipe([it.clean.text for it in short], batch_size=batch_size)))
+            parsed = iter(list(nlp.pipe(short, batch_size=batch_size)))
         except Exception:  # find the culprit one by one
-            docs = {}
-        for it in batch:
-            if id(it) in docs:
-                yield it, docs[id(it)], ""
+            parsed = None
+        for text in batch:
+            if parsed is not None and len(text) <= chunk_chars:
+                yield next(parsed), ""
                 continue
             try:
-                doc, error = one(it), ""
+                yield _parse_one(nlp, text, chunk_chars), ""
             except Exception as exc:
-                doc, error = None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-            yield it, doc, error
-        for it in batch:
-            it.clean = None
-
-    for item in items:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield from flush()
-            batch = []
-    if batch:
-        yield from flush()
+                yield None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
 
 
 def dateline_state(clean: CleanDocument) -> str:
@@ -172,78 +148,103 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     return out
 
 
-def run(settings: Settings) -> StageReport:
+@lru_cache(maxsize=2)
+def _nlp(model: str):
+    """The spaCy pipeline, built once per process (a worker keeps it for every batch it gets)."""
     from pipeline.ner.nlp import build_nlp
 
-    files = _clean_docs(settings)
-    report = StageReport("ner")
+    return build_nlp(model)
+
+
+def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
+    """Parse a batch of cleaned documents with ``nlp.pipe``; write each one's DocBin and record
+    (runs on any worker)."""
+    nlp = _nlp(settings.model)
     nlp_dir = settings.output_dir / "nlp"
-    nlp_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(nlp_dir)
-    nlp = None
-    fingerprint = None
-    todo: list[_Item] = []
-    status: dict[str, dict] = {}
-    for path in files:
-        data = path.read_bytes()
-        clean = CleanDocument.loads(data.decode("utf-8"))
-        if clean.status != "ok":
-            status[clean.doc_id] = {"doc_id": clean.doc_id, "status": "skipped", "error": f"not cleaned: {clean.error}",
-                                    "n_tokens": 0, "n_mentions": 0}
-            continue
-        if nlp is None:
-            nlp = build_nlp(settings.model)
+    cleans = [CleanDocument.loads(Path(it.path).read_text(encoding="utf-8")) for it in items]
+    chunk = min(nlp.max_length, settings.chunk_chars)
+    out = []
+    for it, clean, (doc, error) in zip(items, cleans, parse(nlp, [c.text for c in cleans], chunk)):
+        cid = clean.doc_id
+        if doc is None:
+            st = {"doc_id": cid, "status": "error", "error": f"the model could not process it: {error}", "n_tokens": 0, "n_mentions": 0}
+            rec = {"key": it.key, "status": st, "mentions": []}
+        else:
+            mentions = [m.to_json() for m in doc_mentions(doc, clean)]
+            for m in mentions:
+                m["text"] = ""  # filled from the raw file below
+            st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
+            db = DocBin(store_user_data=True)
+            db.add(doc)
+            write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())
+            rec = {"key": it.key, "status": st, "mentions": mentions}
+            _fill_raw_text(rec["mentions"], clean)
+        written = write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+        out.append(Outcome(it.name, st["status"], st["error"], written=written, row=st))
+    return out
+
+
+class NerStage(Stage):
+    """Stage 2: ``clean/*.json`` -> ``nlp/<doc_id>.spacy`` + ``.json``; across documents the
+    cross-document ids and ``tables/mentions.csv``, ``entities.csv``, ``ner_documents.csv``."""
+    name = "ner"
+    batch_size = 32
+    shard_suffixes = (".json", ".spacy")
+    process = staticmethod(process_batch)
+
+    def out_dir(self, settings: Settings) -> Path:
+        return settings.output_dir / "nlp"
+
+    def prepare(self, settings: Settings) -> dict:
+        _clean_docs(settings)  # a clear error before the model is loaded
+        return {"fingerprint": None}
+
+    def _fingerprint(self, settings: Settings, context: dict) -> str:
+        if context["fingerprint"] is None:
+            nlp = _nlp(settings.model)
             meta = nlp.meta
-            fingerprint = hashlib.sha256(json.dumps([NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names,
-                                                     lexicons.fingerprint(),
-                                                     code_fingerprint("pipeline.ner.components", "pipeline.ner.resolve", "pipeline.ner.stage")]).encode()).hexdigest()[:16]
-        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fingerprint
-        rec_path = nlp_dir / f"{clean.doc_id}.json"
-        if not settings.force and rec_path.exists() and (nlp_dir / f"{clean.doc_id}.spacy").exists():
-            try:
-                rec = json.loads(rec_path.read_text(encoding="utf-8"))
-                if rec.get("key") == key:
-                    status[clean.doc_id] = rec["status"]
-                    report.unchanged += 1
-                    continue
-            except (OSError, ValueError, KeyError):
-                pass
-        todo.append(_Item(path, key))
-    if todo:
-        chunk = min(nlp.max_length, settings.chunk_chars)
-        for item, doc, error in progress(parse(nlp, todo, chunk), desc="ner", quiet=settings.quiet, total=len(todo)):
-            cid = item.clean.doc_id
-            if doc is None:
-                st = {"doc_id": cid, "status": "error", "error": f"the model could not process it: {error}", "n_tokens": 0, "n_mentions": 0}
-                rec = {"key": item.key, "status": st, "mentions": []}
-            else:
-                mentions = [m.to_json() for m in doc_mentions(doc, item.clean)]
-                for m in mentions:
-                    m["text"] = ""  # filled from the raw file below
-                st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
-                db = DocBin(store_user_data=True)
-                db.add(doc)
-                write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())
-                rec = {"key": item.key, "status": st, "mentions": mentions}
-                _fill_raw_text(rec["mentions"], item.clean)
-            if write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
-                report.written += 1
-            else:
-                report.unchanged += 1
-            status[cid] = st
-    # outputs of documents that are gone
-    wanted = {p.stem for p in files}
-    for stale in sorted(nlp_dir.glob("*.json")) + sorted(nlp_dir.glob("*.spacy")):
-        if stale.stem not in wanted:
-            stale.unlink()
-            report.removed += 1
-    for st in status.values():
-        report.counts[st["status"]] = report.counts.get(st["status"], 0) + 1
-        if st["status"] == "error":
-            log.error("%s: error: %s", st["doc_id"], st["error"])
-    _write_tables(settings, nlp_dir, sorted(status))
-    write_csv(settings.tables_dir / "ner_documents.csv", STATUS_COLUMNS, [status[k] for k in sorted(status)])
-    return report
+            context["fingerprint"] = hashlib.sha256(json.dumps(
+                [NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names, lexicons.fingerprint(),
+                 code_fingerprint("pipeline.ner.components", "pipeline.ner.resolve", "pipeline.ner.stage")]).encode()).hexdigest()[:16]
+        return context["fingerprint"]
+
+    def plan(self, settings: Settings, context: dict) -> Iterator[Item | Outcome]:
+        nlp_dir = self.out_dir(settings)
+        for path in _clean_docs(settings):
+            data = path.read_bytes()
+            clean = CleanDocument.loads(data.decode("utf-8"))
+            if clean.status != "ok":
+                st = {"doc_id": clean.doc_id, "status": "skipped", "error": f"not cleaned: {clean.error}",
+                      "n_tokens": 0, "n_mentions": 0}
+                yield Outcome(path.stem, "skipped", st["error"], worked=False, row=st)
+                continue
+            key = hashlib.sha256(data).hexdigest()[:16] + "-" + self._fingerprint(settings, context)
+            rec_path = nlp_dir / f"{path.stem}.json"
+            if not settings.force and rec_path.exists() and (nlp_dir / f"{path.stem}.spacy").exists():
+                try:
+                    rec = json.loads(rec_path.read_text(encoding="utf-8"))
+                    if rec.get("key") == key:
+                        st = rec["status"]
+                        yield Outcome(path.stem, st["status"], st["error"], cached=True, row=st)
+                        continue
+                except (OSError, ValueError, KeyError):
+                    pass
+            yield Item(path.stem, str(path.absolute()), key)
+
+    def failed(self, item: Item, error: str) -> Outcome:
+        return Outcome(item.name, "error", error, row={"doc_id": item.name, "status": "error", "error": error,
+                                                         "n_tokens": 0, "n_mentions": 0})
+
+    def finish(self, settings: Settings, context: dict, outcomes: list[Outcome]) -> None:
+        _write_tables(settings, self.out_dir(settings), [o.name for o in outcomes])
+        write_csv(settings.tables_dir / "ner_documents.csv", STATUS_COLUMNS, [o.row for o in outcomes])
+
+
+STAGE = NerStage()
+
+
+def run(settings: Settings, executor=None) -> StageReport:
+    return run_stage(STAGE, settings, executor)
 
 
 def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:

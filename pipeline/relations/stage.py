@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -23,13 +24,12 @@ from pipeline.ner.components import extensions  # noqa: F401  (Doc/Span attribut
 from pipeline.core.config import Settings
 from pipeline.relations.speakers import SpeakerResolver
 from pipeline.core.document import OffsetMap
-from pipeline.core.progress import progress
 from pipeline.ner.resolve import office_holders
-from pipeline.core.executor import StageError, StageReport, code_fingerprint
+from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, code_fingerprint, run_stage, worker_threads
 from pipeline.relations.events import EVENT_COLUMNS, events, sectors
 from pipeline.relations.types import statement_type, type_columns
 from pipeline.relations.statements import SCOPES, Statement, extract
-from pipeline.core.storage import AtomicCSV, read_rows, remove_stale_temp_files, write_text_atomic
+from pipeline.core.storage import AtomicCSV, read_rows, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
@@ -237,91 +237,115 @@ def fingerprint(tagger, scope: str = "speech") -> str:
 TAGGER_BATCH_DOCS = 8
 
 
-def _batch_tags(tagger, docs: list[Doc]) -> dict[int, list[str] | Exception]:
-    """The tagger's tags of each document (by ``id``), batched across documents when it can;
-    a batch that fails is redone one document at a time so only the bad one fails."""
+def _batch_tags(tagger, docs: list[Doc]) -> list[list[str] | Exception | None]:
+    """The tagger's tags of each document (None without a tagger), batched across documents
+    when it can; a batch that fails is redone one document at a time so only the bad one fails."""
     if tagger is None or not docs:
-        return {}
+        return [None] * len(docs)
     if hasattr(tagger, "tags_batch"):
         try:
-            return {id(d): t for d, t in zip(docs, tagger.tags_batch(docs))}
+            return list(tagger.tags_batch(docs))
         except Exception:
             pass
-    out: dict[int, list[str] | Exception] = {}
+    out: list[list[str] | Exception | None] = []
     for d in docs:
         try:
-            out[id(d)] = tagger.tags(d)
+            out.append(tagger.tags(d))
         except Exception as exc:
-            out[id(d)] = exc
+            out.append(exc)
     return out
 
 
-def run(settings: Settings) -> StageReport:
+@lru_cache(maxsize=2)
+def _tagger(settings: Settings):
+    """The attribution tagger, loaded once per process with this worker's share of the CPUs."""
+    return load_tagger(settings.with_overrides(threads=worker_threads(settings.threads)))
+
+
+def _record(key: str, doc: Doc | None, tags, error: str, tagger, scope: str) -> dict:
+    try:
+        if doc is None:
+            raise ValueError(error)
+        if isinstance(tags, Exception):
+            raise tags
+        return {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags, scope)}
+    except Exception as exc:  # one bad document must not stop the run
+        return {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
+
+
+def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
+    """Statements and relations of a batch of parsed documents, one shard each (runs on any worker)."""
     import spacy
 
-    nlp_dir = settings.output_dir / "nlp"
-    if not nlp_dir.is_dir():
-        raise StageError(f"{nlp_dir} does not exist: run ner first (make ner)")
-    out_dir = settings.output_dir / "relations"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_files(out_dir)
-    report = StageReport("relations")
-    if settings.statements not in SCOPES:
-        raise StageError(f"unknown statement scope {settings.statements!r} (one of {', '.join(SCOPES)})")
-    tagger = load_tagger(settings)
-    fp = fingerprint(tagger, settings.statements)
+    tagger = _tagger(settings)
     vocab = spacy.blank("en").vocab
-    files = sorted(nlp_dir.glob("*.spacy"))
-    pending: list[tuple[Path, str, Doc | None, str]] = []  # (shard, key, doc, error reading it)
-
-    def flush() -> None:
-        tags_of = _batch_tags(tagger, [d for _, _, d, _ in pending if d is not None])
-        for target, key, doc, error in pending:
+    out_dir = settings.output_dir / "relations"
+    out: list[Outcome] = []
+    for i in range(0, len(items), TAGGER_BATCH_DOCS):
+        batch = items[i:i + TAGGER_BATCH_DOCS]
+        docs: list[Doc | None] = []
+        errors: list[str] = []
+        for it in batch:
             try:
-                if doc is None:
-                    raise ValueError(error)
-                tags = tags_of.get(id(doc))
-                if isinstance(tags, Exception):
-                    raise tags
-                rec = {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags, settings.statements)}
-                report.counts["ok"] += 1
-            except Exception as exc:  # one bad document must not stop the run
-                log.error("%s: error: %s: %s", target.stem, type(exc).__name__, exc)
-                rec = {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
-                report.counts["error"] += 1
-            if write_text_atomic(target, json.dumps(rec, ensure_ascii=False, indent=1) + "\n"):
-                report.written += 1
-            else:
-                report.unchanged += 1
-        pending.clear()
+                (doc,) = list(DocBin().from_bytes(Path(it.path).read_bytes()).get_docs(vocab))
+                docs.append(doc)
+                errors.append("")
+            except Exception as exc:
+                docs.append(None)
+                errors.append(f"unreadable DocBin: {type(exc).__name__}: {exc}")
+        parsed = [d for d in docs if d is not None]
+        tags = iter(_batch_tags(tagger, parsed))
+        for it, doc, error in zip(batch, docs, errors):
+            rec = _record(it.key, doc, next(tags) if doc is not None else None, error, tagger, settings.statements)
+            written = write_text_atomic(out_dir / f"{it.name}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+            out.append(Outcome(it.name, rec["status"], rec["error"], written=written))
+    return out
 
-    for path in progress(files, desc="relations", quiet=settings.quiet):
-        data = path.read_bytes()
-        key = hashlib.sha256(data).hexdigest()[:16] + "-" + fp
-        target = out_dir / f"{path.stem}.json"
-        if not settings.force and target.exists():
-            try:
-                if json.loads(target.read_text(encoding="utf-8")).get("key") == key:
-                    report.unchanged += 1
-                    report.counts["ok"] += 1
-                    continue
-            except (OSError, ValueError):
-                pass
-        try:
-            (doc,) = list(DocBin().from_bytes(data).get_docs(vocab))
-            pending.append((target, key, doc, ""))
-        except Exception as exc:
-            pending.append((target, key, None, f"unreadable DocBin: {type(exc).__name__}: {exc}"))
-        if len(pending) >= TAGGER_BATCH_DOCS:
-            flush()
-    flush()
-    wanted = {p.stem for p in files}
-    for stale in sorted(out_dir.glob("*.json")):
-        if stale.stem not in wanted:
-            stale.unlink()
-            report.removed += 1
-    _write_tables(settings, sorted(out_dir.glob("*.json")))
-    return report
+
+class RelationsStage(Stage):
+    """Stage 3: ``nlp/*.spacy`` -> ``relations/<doc_id>.json``; across documents the office
+    holders and ``tables/statements.csv``, ``relations.csv``, ``events.csv``."""
+    name = "relations"
+    batch_size = 32
+    process = staticmethod(process_batch)
+
+    def out_dir(self, settings: Settings) -> Path:
+        return settings.output_dir / "relations"
+
+    def prepare(self, settings: Settings) -> dict:
+        nlp_dir = settings.output_dir / "nlp"
+        if not nlp_dir.is_dir():
+            raise StageError(f"{nlp_dir} does not exist: run ner first (make ner)")
+        if settings.statements not in SCOPES:
+            raise StageError(f"unknown statement scope {settings.statements!r} (one of {', '.join(SCOPES)})")
+        return {"fingerprint": fingerprint(_tagger(settings), settings.statements)}
+
+    def plan(self, settings: Settings, context: dict) -> Iterator[Item | Outcome]:
+        out_dir = self.out_dir(settings)
+        for path in sorted((settings.output_dir / "nlp").glob("*.spacy")):
+            key = hashlib.sha256(path.read_bytes()).hexdigest()[:16] + "-" + context["fingerprint"]
+            target = out_dir / f"{path.stem}.json"
+            if not settings.force and target.exists():
+                try:
+                    rec = json.loads(target.read_text(encoding="utf-8"))
+                    if rec.get("key") == key:
+                        yield Outcome(path.stem, rec.get("status", "ok"), rec.get("error", ""), cached=True)
+                        continue
+                except (OSError, ValueError):
+                    pass
+            yield Item(path.stem, str(path.absolute()), key)
+
+    def finish(self, settings: Settings, context: dict, outcomes: list[Outcome]) -> None:
+        out_dir = self.out_dir(settings)
+        shards = [out_dir / f"{o.name}.json" for o in outcomes]
+        _write_tables(settings, [p for p in shards if p.exists()])
+
+
+STAGE = RelationsStage()
+
+
+def run(settings: Settings, executor=None) -> StageReport:
+    return run_stage(STAGE, settings, executor)
 
 
 def _shards(paths: list[Path]) -> Iterator[dict]:

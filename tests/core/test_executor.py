@@ -1,0 +1,120 @@
+"""The executor: caching and incremental runs, and outputs that do not depend on where the
+per-document work ran (this process, a pool of processes, a Dask cluster)."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import KCNA, SEEDS, run_cli
+
+from pipeline.clean import stage as clean_stage
+from pipeline.core.config import Settings
+from pipeline.core.executor import (Item, LocalExecutor, Outcome, ProcessExecutor, StageError, make_executor,
+                                    run_stage)
+
+OUTPUTS = ("tables/documents.csv", "tables/mentions.csv", "tables/entities.csv", "tables/statements.csv",
+           "tables/relations.csv", "tables/events.csv", "graph/graph.gexf", "graph/states.gexf")
+
+
+def _raw(base: Path, files: list[Path]) -> Path:
+    raw = base / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for p in files:
+        shutil.copy(p, raw / p.name)
+    return raw
+
+
+def _run(raw: Path, out: Path, *extra: str) -> dict:
+    r = run_cli("run", "--input", str(raw), "--output", str(out), "-q", *extra)
+    assert r.returncode == 0, r.stderr
+    return json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """The outputs, with the run's own raw folder (in documents.csv) written as RAW."""
+    raw = str(out.parent / "raw").encode()
+    return {name: (out / name).read_bytes().replace(raw, b"RAW") for name in OUTPUTS}
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("local")
+    out = base / "out"
+    report = _run(_raw(base, SEEDS + KCNA), out, "--executor", "local")
+    assert report["executor"] == "local" and report["stages"]["ner"]["processed"] == len(SEEDS + KCNA)
+    return out
+
+
+def test_a_second_run_parses_nothing_and_a_new_article_only_itself(tmp_path: Path):
+    raw = _raw(tmp_path, SEEDS + KCNA[:1])
+    out = tmp_path / "out"
+    first = _run(raw, out, "--workers", "1")
+    assert {s: first["stages"][s]["processed"] for s in ("clean-text", "ner", "relations")} == \
+        {"clean-text": 3, "ner": 3, "relations": 3}
+    before = _outputs(out)
+    again = _run(raw, out, "--workers", "1")
+    assert all(again["stages"][s]["processed"] == 0 for s in ("clean-text", "ner", "relations"))
+    assert again["stages"]["ner"]["unchanged"] == 3 and _outputs(out) == before
+    shutil.copy(KCNA[1], raw / KCNA[1].name)
+    third = _run(raw, out, "--workers", "1")
+    assert {s: third["stages"][s]["processed"] for s in ("clean-text", "ner", "relations")} == \
+        {"clean-text": 1, "ner": 1, "relations": 1}
+    assert KCNA[1].stem in (out / "tables" / "documents.csv").read_text(encoding="utf-8")
+    (raw / KCNA[1].name).unlink()  # a removed article: its shards go, the tables are as before
+    fourth = _run(raw, out, "--workers", "1")
+    assert fourth["stages"]["ner"]["removed"] == 2 and fourth["stages"]["ner"]["processed"] == 0
+    assert _outputs(out) == before
+
+
+def test_a_pool_of_processes_gives_the_same_outputs(tmp_path: Path, local_run: Path):
+    out = tmp_path / "out"
+    report = _run(_raw(tmp_path, SEEDS + KCNA), out, "--workers", "2", "--batch-docs", "1")
+    assert report["executor"] == "processes" and report["workers"] == 2
+    assert _outputs(out) == _outputs(local_run)
+
+
+def test_a_dask_cluster_gives_the_same_outputs(tmp_path: Path, local_run: Path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    report = _run(_raw(tmp_path, SEEDS + KCNA), out, "--executor", "dask", "--workers", "2", "--batch-docs", "1")
+    assert report["executor"] == "dask" and report["workers"] == 2
+    assert _outputs(out) == _outputs(local_run)
+
+
+def test_work_that_cannot_go_to_another_process_is_refused_before_it_starts():
+    ex = ProcessExecutor(2)
+    with pytest.raises(StageError, match="cannot be sent to another process"):
+        list(ex.map(lambda settings, context, items: [], [(None, None, [])]))
+    assert ex._pool is None  # nothing was started
+    ex.close()
+
+
+def test_bad_executor_settings_are_clear_errors():
+    with pytest.raises(StageError, match="unknown executor 'threads'"):
+        make_executor("threads", 2)
+    with pytest.raises(StageError, match="--scheduler needs --executor dask"):
+        make_executor("processes", 2, "tcp://127.0.0.1:8786")
+    assert isinstance(make_executor("auto", 1), LocalExecutor)
+    assert isinstance(make_executor("auto", 3), ProcessExecutor)
+
+
+def _crashing_batch(settings, context, items):
+    if any(it.name.startswith("kcna_2024-05-30") for it in items):
+        raise MemoryError("worker ran out of memory")
+    return clean_stage.process_batch(settings, context, items)
+
+
+class _CrashingClean(clean_stage.CleanStage):
+    process = staticmethod(_crashing_batch)
+
+
+def test_a_worker_that_fails_fails_only_the_documents_it_held(tmp_path: Path):
+    raw = _raw(tmp_path, KCNA)
+    settings = Settings(input_dir=raw, output_dir=tmp_path / "out", quiet=True, batch_docs=1)
+    report = run_stage(_CrashingClean(), settings, LocalExecutor())
+    assert report.counts == {"ok": 2, "skipped": 0, "error": 1}
+    rows = (tmp_path / "out" / "tables" / "documents.csv").read_text(encoding="utf-8")
+    assert "the worker failed: MemoryError: worker ran out of memory" in rows
+    assert all(isinstance(o, (Item, Outcome)) for o in clean_stage.STAGE.plan(settings, "fp"))
