@@ -11,6 +11,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.newsgraph-installed
 PIPELINE_ARGS ?=
+# worker processes for the per-document work (empty: one per CPU)
+WORKERS ?=
+RUN_ARGS = $(if $(WORKERS),--workers $(WORKERS)) $(PIPELINE_ARGS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
@@ -25,6 +28,7 @@ help:
 	@echo "make notebook    execute notebooks/analysis.ipynb on OUT=$(OUT) into OUT/notebooks (HTML report)"
 	@echo "make evaluate    score against GOLD=$(GOLD), GOLD2=$(GOLD2) and POLNEAR_DEV=$(POLNEAR_DEV) (GOLD and PolNeAR also without the tagger)"
 	@echo "make train-attribution  fine-tune the transformer attribution tagger on POLNEAR=$(POLNEAR) (torch in TRAIN_VENV=$(TRAIN_VENV); resumes)"
+	@echo "make bench       whole pipeline vs bare models, BENCH_DOCS=$(BENCH_DOCS), BENCH_WORKERS=$(BENCH_WORKERS)"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
 	@echo "make distclean   also remove the virtual environment"
@@ -45,19 +49,19 @@ $(STAMP): requirements.lock pyproject.toml
 all: run
 
 run: $(STAMP)
-	$(PY) -m pipeline run --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
+	$(PY) -m pipeline run --input $(RAW) --output $(OUT) $(RUN_ARGS)
 
 clean-text: $(STAMP)
-	$(PY) -m pipeline clean-text --input $(RAW) --output $(OUT) $(PIPELINE_ARGS)
+	$(PY) -m pipeline clean-text --input $(RAW) --output $(OUT) $(RUN_ARGS)
 
 ner: $(STAMP)
-	$(PY) -m pipeline ner --output $(OUT) $(PIPELINE_ARGS)
+	$(PY) -m pipeline ner --output $(OUT) $(RUN_ARGS)
 
 relations: $(STAMP)
-	$(PY) -m pipeline relations --output $(OUT) $(PIPELINE_ARGS)
+	$(PY) -m pipeline relations --output $(OUT) $(RUN_ARGS)
 
 export: $(STAMP)
-	$(PY) -m pipeline export --output $(OUT) $(PIPELINE_ARGS)
+	$(PY) -m pipeline export --output $(OUT) $(RUN_ARGS)
 
 # The analysis notebook, executed on the outputs of $(OUT) (papermill), as
 # $(OUT)/notebooks/analysis.ipynb and analysis.html. Run `make all` first.
@@ -118,7 +122,7 @@ test: $(STAMP)
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc
 
 clean:
-	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data
+	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/nlp-model $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data
 
 distclean: clean
 	rm -rf $(VENV) $(TRAIN_VENV)
@@ -132,12 +136,10 @@ data: $(STAMP)
 # Heavy measurements live here, not in the tests.
 SHARED ?= ../shared
 .PHONY: bench
+# Whole pipeline vs the bare models, by corpus size and workers (outputs/bench/bench.json;
+# PolNeAR dev texts replicated, else raw/), then the export stage on a synthetic million statements.
+BENCH_DOCS ?= 500 2000
+BENCH_WORKERS ?= 1 2
 bench: $(STAMP)
-	@test -d $(SHARED)/polnear/dev/text || { echo "bench: $(SHARED)/polnear/dev/text not found (set SHARED=)" >&2; exit 1; }
-	rm -rf $(OUT)/bench
-	$(PY) -m pipeline clean-text --input $(SHARED)/polnear/dev/text --output $(OUT)/bench --force
-	$(PY) scripts/bench_ner.py $(SHARED)/polnear/dev/text
-	$(PY) scripts/bench_tagger.py $(SHARED)/polnear/dev/text
-	$(PY) -m pipeline ner --output $(OUT)/bench --quiet
-	$(PY) -m pipeline relations --output $(OUT)/bench --force
+	$(PY) scripts/bench_pipeline.py --docs $(BENCH_DOCS) --workers $(BENCH_WORKERS) --out $(OUT)/bench
 	$(PY) scripts/bench_export.py --statements 1000000 --entities 50000

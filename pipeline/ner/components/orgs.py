@@ -19,14 +19,21 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.core import lexicons
+from pipeline.ner.components.lexicon_data import LexiconComponent, org_data, pick
 
 _SKIP_INITIALS = {"of", "the", "for", "and", "de", "du", "la", "des", "on", "in"}
 
 
-@Language.factory("newsgraph_orgs", default_config={"spans_key": "ng_orgs", "states_key": "ng_states", "persons_key": "ng_persons",
-                                                    "demonyms_key": "ng_demonyms"})
+@Language.factory("newsgraph_orgs", assigns=["doc.spans"],
+                  requires=["doc.spans", "doc.ents", "token.is_sent_start"],  # and token.pos (attribute_ruler)
+                  default_config={"spans_key": "ng_orgs", "states_key": "ng_states", "persons_key": "ng_persons",
+                                  "demonyms_key": "ng_demonyms"})
 def make_orgs(nlp: Language, name: str, spans_key: str, states_key: str, persons_key: str, demonyms_key: str) -> "OrgRecogniser":
-    return OrgRecogniser(nlp, spans_key, states_key, persons_key, demonyms_key)
+    return OrgRecogniser(nlp, spans_key, states_key, persons_key, demonyms_key, name=name)
+
+
+# the keys of orgs.toml the recogniser uses
+GRAMMAR_KEYS = ("heads", "domains", "after_state", "services_after_state", "anaphoric_heads", "services")
 
 
 def initials_match(acronym: str, words: list[str]) -> bool:
@@ -43,26 +50,40 @@ def initials_match(acronym: str, words: list[str]) -> bool:
     return i == len(letters) and len(letters) >= min(len(inits), 2)
 
 
-class OrgRecogniser:
+class OrgRecogniser(LexiconComponent):
     """A state or a person is never inside a body's name: `U.S.` + `Department of
     State`, `Foreign Ministry` + `of the DPRK`, `Ministry of Foreign Affairs` + `Choe Son Hui`
-    (a name from the lexicon is taken whole: `Israel Defense Forces`)."""
+    (a name from the lexicon is taken whole: `Israel Defense Forces`).
 
-    def __init__(self, nlp, spans_key, states_key, persons_key, demonyms_key):
+    Writes ``doc.spans[spans_key]`` (ORG, kb_id the lexicon's name); reads the spans of
+    ``newsgraph_states`` and ``newsgraph_persons`` and the model's ``doc.ents``. Lexicon
+    (``initialize``): ``orgs`` (``lexicons.orgs()``: names and aliases) and ``org_grammar``
+    (``lexicons.org_grammar()``: heads, domains, after_state, services_after_state, anaphoric_heads, services)."""
+
+    def __init__(self, nlp, spans_key, states_key, persons_key, demonyms_key, name="newsgraph_orgs"):
+        self.nlp, self.name = nlp, name
         self.spans_key = spans_key
         self.states_key, self.persons_key, self.demonyms_key = states_key, persons_key, demonyms_key
+
+    def initialize(self, get_examples=None, *, nlp=None, orgs=None, org_grammar=None) -> None:
+        """``orgs``: ``OrgEntry`` items, mappings with ``name``/``aliases``, or ``(name, aliases)`` pairs;
+        ``org_grammar``: a mapping of the keys of ``orgs.toml``; None: ``pipeline/data``."""
+        self.set_lexicon({"orgs": org_data(orgs), "org_grammar": pick(org_grammar, lexicons.org_grammar, GRAMMAR_KEYS)})
+
+    def _setup(self, data: dict) -> None:
+        nlp = self.nlp
         self.alias_to_name: dict[str, str] = {}
         # acronyms and one-word names by exact spelling; longer names in any case
         # ("Yonhap News agency", "unification Ministry")
         self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.phrases_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for entry in lexicons.orgs():
-            for a in entry.aliases:
-                self.alias_to_name[a.lower() if " " in a else a] = entry.name
-            self.phrases.add(entry.name, [nlp.tokenizer(a) for a in entry.aliases if " " not in a])
-            self.phrases_lower.add(entry.name, [nlp.tokenizer(a) for a in entry.aliases if " " in a])
-        g = lexicons.org_grammar()
-        heads, domains = g["heads"], g["domains"]
+        for name, aliases in data["orgs"]:
+            for a in aliases:
+                self.alias_to_name[a.lower() if " " in a else a] = name
+            self.phrases.add(name, [nlp.tokenizer(a) for a in aliases if " " not in a])
+            self.phrases_lower.add(name, [nlp.tokenizer(a) for a in aliases if " " in a])
+        g = data["org_grammar"]
+        heads, domains = g.get("heads", []), g.get("domains", [])
         self.heads = frozenset(heads)
         self.grammar = Matcher(nlp.vocab)
         self.grammar.add("DOMAIN_HEAD", [[{"LOWER": {"IN": domains}, "OP": "+"}, {"LOWER": {"IN": heads}}]])
@@ -77,6 +98,7 @@ class OrgRecogniser:
         self.services.add("SERVICE", [nlp.tokenizer(w) for w in g.get("services", [])])
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require()
         states = {i for sp in doc.spans.get(self.states_key, []) for i in range(sp.start, sp.end)}
         persons = {i for sp in doc.spans.get(self.persons_key, []) for i in range(sp.start, sp.end)}
         dems = {i for sp in doc.spans.get(self.demonyms_key, []) for i in range(sp.start, sp.end)}

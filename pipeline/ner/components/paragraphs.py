@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.component("newsgraph_paragraphs")
+@Language.component("newsgraph_paragraphs", assigns=["token.is_sent_start"])
 def paragraphs(doc: Doc) -> Doc:
     for tok in doc[1:]:
         prev = doc[tok.i - 1]

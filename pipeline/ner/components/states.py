@@ -21,10 +21,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.core import lexicons
+from pipeline.ner.components.lexicon_data import LexiconComponent, pick, state_data
 
 
 @Language.factory(
     "newsgraph_states",
+    assigns=["doc.spans"],
+    # and token.pos, set by the pretrained attribute_ruler, which declares no assigns
+    requires=["token.dep", "token.head", "token.lemma", "token.ent_type", "token.is_sent_start"],
     default_config={
         "spans_key": "ng_states",
         "demonyms_key": "ng_demonyms",
@@ -56,16 +60,22 @@ def make_states(nlp: Language, name: str, spans_key: str, demonyms_key: str, loc
                 region_words: list[str], shorthand_pairs: dict[str, str], in_nouns: list[str],
                 foreign_words: list[str]) -> "StateRecogniser":
     return StateRecogniser(nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
-                           region_words, shorthand_pairs, in_nouns, foreign_words)
+                           region_words, shorthand_pairs, in_nouns, foreign_words, name=name)
 
 
-class StateRecogniser:
+class StateRecogniser(LexiconComponent):
+    """Writes ``doc.spans[spans_key]`` (STATE, kb_id ISO3) and ``doc.spans[demonyms_key]`` (DEMONYM).
+
+    Lexicon (``initialize``): ``states`` (``lexicons.states()``: aliases, demonyms) and ``names``
+    (``lexicons.names()``: its ``region_features``)."""
+
     def __init__(self, nlp, spans_key, demonyms_key, locative_preps, motion_verbs, actor_nouns, place_nouns, attack_nouns,
-                 region_words, shorthand_pairs, in_nouns=("authority", "government", "official"), foreign_words=()):
+                 region_words, shorthand_pairs, in_nouns=("authority", "government", "official"), foreign_words=(),
+                 name="newsgraph_states"):
+        self.nlp, self.name = nlp, name
         self.spans_key, self.demonyms_key = spans_key, demonyms_key
         self.place_nouns = set(place_nouns)
         self.attack_nouns = set(attack_nouns)
-        self.features = frozenset(lexicons.names()["region_features"])
         self.locative = set(locative_preps)
         self.motion = set(motion_verbs)
         self.actor_nouns = set(actor_nouns)
@@ -73,18 +83,30 @@ class StateRecogniser:
         self.foreign_words = set(foreign_words)
         self.region_words = set(region_words)
         self.pairs = shorthand_pairs
-        lex = lexicons.states()
-        self.aliases = lex.aliases
-        self.demonyms = lex.demonyms
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.dem_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        tok = nlp.tokenizer
+
+    def initialize(self, get_examples=None, *, nlp=None, states=None, names=None) -> None:
+        """``states``: a ``lexicons.StateLexicon`` (or a mapping of its fields); ``names``: a mapping
+        with ``region_features``; None: ``pipeline/data``."""
+        st = state_data(states)
+        self.set_lexicon({"states": {"aliases": st["aliases"], "demonyms": st["demonyms"]},
+                          "names": pick(names, lexicons.names, ["region_features"])})
+
+    def _setup(self, data: dict) -> None:
+        self.features = frozenset(data["names"].get("region_features", []))
+        self.aliases = {alias: (iso3, kind) for alias, iso3, kind in data["states"]["aliases"]}
+        self.demonyms = {alias: iso3 for alias, iso3 in data["states"]["demonyms"]}
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.dem_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        tok = self.nlp.tokenizer
         for kind in ("name", "abbreviation", "capital", "shorthand"):
             pats = [tok(a) for a, (_, k) in self.aliases.items() if k == kind]
-            self.matcher.add(kind, pats)
-        self.dem_matcher.add("demonym", [tok(a) for a in self.demonyms])
+            if pats:
+                self.matcher.add(kind, pats)
+        if self.demonyms:
+            self.dem_matcher.add("demonym", [tok(a) for a in self.demonyms])
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require()
         found: list[Span] = []
         candidates = []
         for match_id, start, end in self.matcher(doc):
