@@ -1,21 +1,47 @@
-"""Language data of the ner stage, read from ``pipeline/data/`` (cached).
+"""Language data, read from ``pipeline/data/`` (cached).
 
 Code never holds lexicons: states (built from maintained packages by
 ``scripts/build_states.py``), organisations, news agencies, the grammar of
-offices and of government bodies, and person-name rules.
+offices and of government bodies, and person-name rules (the ner stage);
+cues and statement types (the relations stage); cleaning rules.
+
+A user's own versions of any of these files go in a directory named by
+``NEWSGRAPH_DATA``: a file there replaces the shipped file of the same name
+(and changes the fingerprints, so exactly the stages that read it are redone).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 
-def _data(name: str):
+DATA_ENV = "NEWSGRAPH_DATA"
+
+
+def data_file(name: str):
+    """A data file: the user's version (``$NEWSGRAPH_DATA/name``) when there is one, else the shipped one."""
+    override = os.environ.get(DATA_ENV)
+    if override and (Path(override) / name).is_file():
+        return Path(override) / name
     return resources.files("pipeline") / "data" / name
+
+
+def data_fingerprint(*names: str) -> str:
+    """Changes whenever one of the data files ``names`` changes (shipped or overridden)."""
+    h = hashlib.sha256()
+    for name in names:
+        h.update(name.encode())
+        h.update(data_file(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+_data = data_file
 
 
 def _csv(name: str) -> list[dict[str, str]]:

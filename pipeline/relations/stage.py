@@ -273,12 +273,18 @@ def _record(key: str, doc: Doc | None, tags, error: str, tagger, scope: str) -> 
         return {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
 
 
-def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
-    """Statements and relations of a batch of parsed documents, one shard each (runs on any worker)."""
+@lru_cache(maxsize=1)
+def _vocab():
+    """The vocabulary parsed documents are read into, one per process."""
     import spacy
 
+    return spacy.blank("en").vocab
+
+
+def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
+    """Statements and relations of a batch of parsed documents, one shard each (runs on any worker)."""
     tagger = _tagger(settings)
-    vocab = spacy.blank("en").vocab
+    vocab = _vocab()
     out_dir = settings.output_dir / "relations"
     out: list[Outcome] = []
     for i in range(0, len(items), TAGGER_BATCH_DOCS):
