@@ -10,7 +10,7 @@ same run:
 
 - ``bare_wps``: bare ``nlp.pipe`` of the pretrained model (no component of
   ours) on the cleaned texts, then bare attribution-tagger inference
-  (``tags_batch``, 8 documents a batch, as the relations stage) on those
+  (``tags_batch``, one document a batch, as the relations stage) on those
   parsed documents, one after the other: words / (both times);
 - for each worker count K: ``python -m pipeline run --workers K`` into a fresh
   output directory (every stage, model loads and writes included):
@@ -68,8 +68,8 @@ def bare_rates(corpus: Path, model: str) -> dict:
     words = sum(1 for d in docs for t in d if not t.is_space and not t.is_punct)
     tagger = TransformerTagger(default_model_dir())
     t0 = time.perf_counter()
-    for i in range(0, len(docs), 8):
-        tagger.tags_batch(docs[i:i + 8])
+    for doc in docs:  # one document a batch, as the relations stage reads them
+        tagger.tags_batch([doc])
     t_tag = time.perf_counter() - t0
     return {"words": words, "nlp_seconds": round(t_nlp, 2), "tagger_seconds": round(t_tag, 2),
             "nlp_wps": round(words / t_nlp, 1), "tagger_wps": round(words / t_tag, 1),

@@ -23,10 +23,10 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Iterator
 
 from pipeline.core.document import Credit, OffsetMap, Removed
+from pipeline.core.lexicons import data_file
 
 # --------------------------------------------------------------------------
 # rules from data files
@@ -61,9 +61,8 @@ def load_rules() -> Rules:
     """Read the cleaning rules from ``pipeline/data/`` (cached)."""
     import hashlib
 
-    data = resources.files("pipeline") / "data"
-    toml_bytes = (data / "cleaning.toml").read_bytes()
-    csv_text = (data / "news_agencies.csv").read_text(encoding="utf-8")
+    toml_bytes = data_file("cleaning.toml").read_bytes()
+    csv_text = data_file("news_agencies.csv").read_text(encoding="utf-8")
     cfg = tomllib.loads(toml_bytes.decode("utf-8"))
     agencies: list[tuple[str, str]] = []
     for row in csv.DictReader(csv_text.splitlines()):
@@ -118,6 +117,7 @@ _FULL_DATES = [
     re.compile(r"\b%s\s+%s,?\s+%s\b" % (_DAY, _MON, _YEAR), re.I),
     re.compile(r"\b%s\s+%s,?\s+%s\b" % (_MON, _DAY, _YEAR), re.I),
 ]
+_YEAR_ANYWHERE = re.compile(r"(?:19|20)\d\d")
 _MONTH_DAY = [
     re.compile(r"\b%s\s+%s\b(?:,?\s+%s\b)?" % (_MON, _DAY, _YEAR), re.I),
     re.compile(r"\b%s\s+%s\b(?:,?\s+%s\b)?" % (_DAY, _MON, _YEAR), re.I),
@@ -151,6 +151,8 @@ def _month(gd: dict) -> int:
 def find_full_date(s: str) -> FoundDate | None:
     """The first date with a year in ``s`` (ISO, `29 February 2024`, `Feb. 29, 2024`)."""
     best: FoundDate | None = None
+    if not _YEAR_ANYWHERE.search(s):
+        return None  # every full date holds a year
     for rx in _FULL_DATES:
         for m in rx.finditer(s):
             gd = m.groupdict()
@@ -484,10 +486,16 @@ _SLASH_DATELINE = re.compile(
 _CAPS_DATELINE = re.compile(r"(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,\s*[A-Z][A-Za-z.]*)?)\s*(?P<dash>--|\u2014|\u2013)\s*(?=\S)")
 
 
+@lru_cache(maxsize=8)
+def _date_label_re(date_labels: tuple[str, ...]) -> re.Pattern:
+    """A metadata line's opening: punctuation, then a date label (`date`, `Published:`), if any."""
+    labels = "|".join(re.escape(lb).replace(r"\ ", r"\s+") for lb in date_labels)
+    return re.compile(r"[\W_]*(?:(?:%s)\b[\s:\uff1a.\-]*)?" % labels, re.I)
+
+
 def _header_date_line(line: str, rules: Rules) -> FoundDate | None:
     """A metadata line that opens with a date: `date 2021-06-24 ...`, `| 29 February 2024, Thursday |`."""
-    labels = "|".join(re.escape(lb).replace(r"\ ", r"\s+") for lb in rules.date_labels)
-    m = re.match(r"[\W_]*(?:(?:%s)\b[\s:\uff1a.\-]*)?" % labels, line, re.I)
+    m = _date_label_re(rules.date_labels).match(line)
     head = m.end() if m else 0
     fd = find_full_date(line[head:])
     if fd is None or fd.start != 0:

@@ -61,22 +61,21 @@ class OffsetMap:
         n = len(clean)
         if len(starts) != n or len(ends) != n:
             raise ValueError("one raw span per clean character is needed")
-
-        def is_copy(i: int) -> bool:
-            return ends[i] == starts[i] + 1 and raw[starts[i]] == clean[i]
-
+        copy, run_ends = _copy_runs(clean, raw, starts, ends)
         regions: list[tuple[int, int, int, int]] = []
         rp = 0  # raw offset consumed so far
         i = 0
         while i < n:
-            if is_copy(i) and starts[i] == rp:
-                rp += 1
-                i += 1
+            if copy[i] and starts[i] == rp:
+                # the whole run of characters copied in order from here on, at once
+                j = run_ends[bisect_right(run_ends, i)]
+                rp += j - i
+                i = j
                 continue
             c0, r0, r1 = i, rp, rp
             # a character copied from raw text the region already covers
             # (a replacement that kept it) belongs to the region too
-            while i < n and not (is_copy(i) and starts[i] >= r1):
+            while i < n and not (copy[i] and starts[i] >= r1):
                 r1 = max(r1, ends[i])
                 i += 1
             if i < n:  # raw text skipped before the next copy was deleted
@@ -177,6 +176,37 @@ class OffsetMap:
             raw_len=int(obj["raw_len"]),
             regions=tuple(tuple(int(x) for x in r) for r in obj["regions"]),  # type: ignore[misc]
         )
+
+
+def _copy_runs(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[list[bool], list[int]]:
+    """For :meth:`OffsetMap.from_char_spans`: whether each clean character is a copy (one raw
+    character, the same one), and the sorted positions where a run of copies from consecutive raw
+    characters cannot go on (where each run that starts before them ends), ``len(clean)`` last.
+    Array operations; one character at a time (:func:`_copy_runs_slow`) when a span is outside the
+    raw text, which raises as it always did."""
+    import numpy as np
+
+    n = len(clean)
+    if n == 0:
+        return [], [0, 0]
+    s = np.asarray(starts, dtype=np.int64)
+    one = np.asarray(ends, dtype=np.int64) == s + 1
+    if np.any(one & ((s >= len(raw)) | (s < -len(raw)))):
+        return _copy_runs_slow(clean, raw, starts, ends)
+    raw_codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    clean_codes = np.frombuffer(clean.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    copy = one.copy()
+    copy[one] = raw_codes[s[one]] == clean_codes[one]  # a negative start reads from the end, as raw[s] does
+    # character k goes on from character k - 1: both copies, of consecutive raw characters
+    goes_on = copy[1:] & copy[:-1] & (s[1:] == s[:-1] + 1)
+    return copy.tolist(), [0] + (np.flatnonzero(~goes_on) + 1).tolist() + [n]
+
+
+def _copy_runs_slow(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[list[bool], list[int]]:
+    n = len(clean)
+    copy = [e == s + 1 and raw[s] == c for s, e, c in zip(starts, ends, clean)]
+    goes_on = [a and b and s1 == s0 + 1 for a, b, s0, s1 in zip(copy, copy[1:], starts, starts[1:])]
+    return copy, [0] + [k + 1 for k, g in enumerate(goes_on) if not g] + [n]
 
 
 def _merge(regions: Iterable[tuple[int, int, int, int]]) -> tuple[tuple[int, int, int, int], ...]:

@@ -118,3 +118,16 @@ def read_rows(path: Path) -> list[dict]:
         return []
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def load_msgpack_plugins_once() -> None:
+    """srsly (spaCy's serialiser) looks up its msgpack plugins among every installed package's entry
+    points on each DocBin read and write (measured: 0.86 s of a 38 s run on 84 documents). Register
+    the plugins once, then stop the lookups; the encoders and decoders used are the same."""
+    import srsly.msgpack as sm
+
+    for registry in (sm.msgpack_encoders, sm.msgpack_decoders):
+        if registry.entry_points:
+            for name, func in registry.get_entry_points().items():
+                registry.register(name, func=func)
+            registry.entry_points = False

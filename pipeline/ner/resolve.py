@@ -67,6 +67,7 @@ def slug(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accents removed: `Orbán` -> `Orban`, `González` -> `Gonzalez`."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
@@ -81,6 +82,7 @@ def office_slug(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def person_parts(text: str) -> tuple[str, ...]:
     """The parts of a name that make its id: lower case, no accents, no `Jr.`, no patronymic."""
     suffixes, endings = _name_suffixes(), _patronymic_endings()
@@ -310,6 +312,7 @@ def _short_names() -> dict[str, str]:
     return {slug(k): v for k, v in lexicons.org_grammar().get("short_names", {}).items()}
 
 
+@lru_cache(maxsize=65536)
 def org_canonical(name: str) -> str:
     """Slug of a body's canonical name: one for its spellings (``orgs.toml``, `canonical_*`).
 
@@ -490,9 +493,10 @@ def _one_state_per_name(out: list[tuple[Span, str, str]], orgs: dict[str, lexico
 def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tuple[Span, Span]]:
     """(office mention, the PERSON mention that holds it), where the text says so:
     `leader Kim`, `special envoy for North Korea Sung Kim`, `Kim Yo Jong, vice department director`."""
-    by_tok = by_tok if by_tok is not None else _ents_by_token(doc)
+    ents = doc.ents  # built once: Doc.ents makes its spans anew on every access
+    by_tok = by_tok if by_tok is not None else {i: ent for ent in ents for i in range(ent.start, ent.end)}
     pairs: list[tuple[Span, Span]] = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ != "OFFICE":
             continue
         j = ent.end

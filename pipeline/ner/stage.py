@@ -32,7 +32,7 @@ from pipeline.core.config import Settings
 from pipeline.core.document import CleanDocument
 from pipeline.ner.resolve import ENTITY_COLUMNS, Mention, annotate, cross_document_ids, entity_table, slug
 from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, code_fingerprint, run_stage
-from pipeline.core.storage import AtomicCSV, write_bytes_atomic, write_csv, write_text_atomic
+from pipeline.core.storage import AtomicCSV, load_msgpack_plugins_once, write_bytes_atomic, write_csv, write_text_atomic
 
 log = logging.getLogger("newsgraph.ner")
 
@@ -154,15 +154,19 @@ _PIPELINES: dict[str, object] = {}
 def _pipeline(model_dir: str):
     nlp = _PIPELINES.get(model_dir)
     if nlp is None:
+        import gc
+
         from pipeline.ner.nlp import load_pipeline
 
         nlp = _PIPELINES[model_dir] = load_pipeline(model_dir)
+        gc.freeze()  # the model's objects live as long as the worker: the collector need not scan them
     return nlp
 
 
 def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
     """Parse a batch of cleaned documents with ``nlp.pipe``; write each one's DocBin and record
     (runs on any worker)."""
+    load_msgpack_plugins_once()
     nlp = _pipeline(context["model_dir"])
     nlp_dir = settings.output_dir / "nlp"
     cleans = [CleanDocument.loads(Path(it.path).read_text(encoding="utf-8")) for it in items]
@@ -181,7 +185,8 @@ def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[
             db = DocBin(store_user_data=True)
             db.add(doc)
             write_bytes_atomic(nlp_dir / f"{cid}.spacy", db.to_bytes())
-            rec = {"key": it.key, "status": st, "mentions": mentions}
+            # no id of another document applied yet (the cross-document step skips it when none applies)
+            rec = {"key": it.key, "status": st, "mentions": mentions, "cross_document_ids": {}}
             _fill_raw_text(rec["mentions"], clean)
         written = write_text_atomic(nlp_dir / f"{cid}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
         out.append(Outcome(it.name, st["status"], st["error"], written=written, row=st))
@@ -213,6 +218,8 @@ class NerStage(Stage):
         model and lexicons, saved to ``nlp-model/`` where every worker loads it from; its files
         are its fingerprint."""
         if context["fingerprint"] is None:
+            import gc
+
             from pipeline.ner.nlp import build_nlp, pipeline_fingerprint, save_pipeline
 
             nlp = build_nlp(settings.model)
@@ -221,6 +228,7 @@ class NerStage(Stage):
             if not (saved / "config.cfg").exists() or pipeline_fingerprint(saved) != fp:
                 save_pipeline(nlp, saved)  # else left as it is: a re-run writes nothing
             _PIPELINES[context["model_dir"]] = nlp
+            gc.freeze()
             context["fingerprint"] = hashlib.sha256(json.dumps(
                 [NER_VERSION, fp, lexicons.fingerprint(),
                  code_fingerprint("pipeline.ner.components", "pipeline.ner.resolve", "pipeline.ner.stage")]).encode()).hexdigest()[:16]
@@ -307,6 +315,8 @@ def _apply_to_docbins(nlp_dir: Path, doc_ids: list[str], merged: dict[str, str])
     (so a change of the corpus that undoes a merge undoes it here too). A DocBin is
     rewritten only when an id changes."""
     from spacy.vocab import Vocab
+
+    load_msgpack_plugins_once()
 
     from pipeline.ner.components import extensions  # noqa: F401
 

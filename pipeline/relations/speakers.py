@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.core import lexicons
 from pipeline.ner.resolve import office_holders
-from pipeline.relations.statements import FIRST_PERSON, Statement, cue_lexicon
+from pipeline.relations.statements import FIRST_PERSON, Statement, cue_lexicon, doc_text
 
 MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON_FORMS = {"I", "me", "we", "We", "us", "Us"}  # not "US"
@@ -211,6 +211,19 @@ class SpeakerResolver:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.ents = tuple(doc.ents)  # read once: Doc.ents builds its spans anew on every access
+        # (start, end, label, entity id, state) of each entity, read once: the ``Span._`` attributes
+        # cost a lookup in the document's user data on every access
+        self.ent_info = [(x.start, x.end, x.label_, x._.entity_id, x._.state) for x in self.ents]
+        self.state_of_id: dict = {}  # entity id -> the state of its first entity that has one
+        for _, _, _, eid, state in self.ent_info:
+            if state and eid not in self.state_of_id:
+                self.state_of_id[eid] = state
+        self.person_starts = {x[0] for x in self.ent_info if x[2] == "PERSON"}
+        self.demonyms = list(doc.spans.get("ng_demonyms", []))
+        self._lower_ids = None  # the lower-case form of every token (string hashes), when asked
+        self._persons: list[tuple[int, int, str, str, str]] | None = None  # see _person_mentions
+        self._paragraph_of: dict[int, int] = {}  # token -> paragraph number
+        self._word_positions: dict = {}  # word list -> the tokens that may be one of its words (see _tokens_among)
         # sentence number of every token, for "sentences back"
         self.sent_no = [0] * len(doc)
         for n, sent in enumerate(doc.sents):
@@ -224,26 +237,26 @@ class SpeakerResolver:
         self.history: list[tuple[int, str, list[str], bool]] = []
         self.resolved: list[tuple[tuple[int, int], tuple[int, int], list[str]]] = []  # (content, speaker, ids)
         self.gender: dict[str, str] = {}  # person id -> m | f, from titles and resolved pronouns
-        for ent in self.ents:
-            if ent.label_ == "PERSON" and ent.start > 0 and ent._.entity_id:
-                prev = doc[ent.start - 1].lower_
+        for start, _, label, eid, _ in self.ent_info:
+            if label == "PERSON" and start > 0 and eid:
+                prev = doc[start - 1].lower_
                 if prev in MALE_TITLES:
-                    self.gender.setdefault(ent._.entity_id, "m")
+                    self.gender.setdefault(eid, "m")
                 elif prev in FEMALE_TITLES:
-                    self.gender.setdefault(ent._.entity_id, "f")
+                    self.gender.setdefault(eid, "f")
         # what the text calls each person mention: the words of its noun phrase before the name
         # ("the barred opposition leader Machado" -> leader, opposition; "UN High Commissioner ... Turk" -> UN)
         self.titles: list[tuple[int, str, set[str], set[str]]] = []  # (token, person id, title lemmas, entity ids)
-        tie_at: dict[int, str] = {x.start: x._.entity_id for x in self.ents if x._.entity_id and x.label_ in ("ORG", "STATE")}
-        tie_at.update({d.start: f"state:{d.kb_id_}" for d in doc.spans.get("ng_demonyms", [])})
+        tie_at: dict[int, str] = {start: eid for start, _, label, eid, _ in self.ent_info if eid and label in ("ORG", "STATE")}
+        tie_at.update({d.start: f"state:{d.kb_id_}" for d in self.demonyms})
         people_in: dict[int, dict[str, Span]] = {}  # sentence number -> person id -> its first mention
-        for ent in self.ents:
-            if ent.label_ == "PERSON" and ent._.entity_id:
+        for ent, (start, _, label, eid, _) in zip(self.ents, self.ent_info):
+            if label == "PERSON" and eid:
                 span = _title_tokens(doc, ent)
                 words = {doc[i].lemma_.lower() for i in span if doc[i].is_alpha}
                 ids = {tie_at[i] for i in span if i in tie_at}
-                self.titles.append((ent.start, ent._.entity_id, words, ids))
-                people_in.setdefault(self.sent_no[ent.start], {}).setdefault(ent._.entity_id, ent)
+                self.titles.append((start, eid, words, ids))
+                people_in.setdefault(self.sent_no[start], {}).setdefault(eid, ent)
         # "Kallas said her country ...": a sentence naming one person and then using only `his` or only
         # `her` tells that person's gender
         verbs = cue_lexicon().verbs
@@ -257,12 +270,23 @@ class SpeakerResolver:
             m, f = bool(after & {"he", "him", "his", "himself"}), bool(after & {"she", "her", "hers", "herself"})
             if m != f:
                 self.gender.setdefault(pid, "m" if m else "f")
-        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc.text)]
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n", doc_text(doc))]
 
     # -- helpers ---------------------------------------------------------------------------
 
     def paragraph(self, i: int) -> int:
-        return bisect.bisect_right(self.para_starts, self.doc[i].idx) - 1
+        p = self._paragraph_of.get(i)
+        if p is None:
+            p = self._paragraph_of[i] = bisect.bisect_right(self.para_starts, self.doc[i].idx) - 1
+        return p
+
+    def _person_mentions(self) -> list[tuple[int, int, str, str, str]]:
+        """(start, end, id, text, dependency of the root) of the person entities that have an id,
+        in text order; read once per document."""
+        if self._persons is None:
+            self._persons = [(ent.start, ent.end, eid, ent.text, ent.root.dep_)
+                             for ent, (_, _, label, eid, _) in zip(self.ents, self.ent_info) if label == "PERSON" and eid]
+        return self._persons
 
     def ids_for_phrase(self, s: int, e: int) -> Resolution:
         doc = self.doc
@@ -378,9 +402,9 @@ class SpeakerResolver:
                              if len(ids) == 1 and ids[0].startswith("person:")), [])
         cands: dict[str, Candidate] = {}
         mentions: list[tuple[int, str, str, str]] = []  # (token, id, text, role)
-        for ent in self.ents:
-            if ent.label_ == "PERSON" and ent.end <= before and ent._.entity_id:
-                mentions.append((ent.start, ent._.entity_id, ent.text, ent.root.dep_))
+        for start, end, eid, text, dep in self._person_mentions():
+            if end <= before:
+                mentions.append((start, eid, text, dep))
         for (_, (ss, se), ids) in self.resolved:
             if ss < before and len(ids) == 1 and ids[0].startswith("person:"):
                 mentions.append((ss, ids[0], doc[ss:se].text, "speaker"))
@@ -695,6 +719,34 @@ class SpeakerResolver:
         self.resolved.append((st.content, st.speaker, res.ids))
         return res
 
+    def _speaker_state(self, speaker_ids: list[str]) -> str:
+        """``_speaker_state(self.ents, speaker_ids)``, from the entity table read once."""
+        for sid in speaker_ids:
+            if sid.startswith("state:"):
+                return sid
+            state = self.state_of_id.get(sid)
+            if state:
+                return f"state:{state}"
+        return ""
+
+    def _tokens_among(self, s: int, e: int, words) -> list[int]:
+        """The tokens in ``[s, e)`` whose lower-case form may be one of ``words`` (by string hash,
+        a superset: callers compare the text)."""
+        if e <= s:
+            return []
+        import numpy as np
+        from spacy.attrs import LOWER
+        from spacy.strings import get_string_id
+
+        if self._lower_ids is None:
+            self._lower_ids = self.doc.to_array(LOWER) if len(self.doc) else np.zeros(0, dtype=np.uint64)
+        key = words if isinstance(words, (tuple, frozenset)) else tuple(words)
+        at = self._word_positions.get(key)
+        if at is None:  # every token of the document that may be one of the words, once per word list
+            want = np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
+            at = self._word_positions[key] = np.flatnonzero(np.isin(self._lower_ids, want)).tolist()
+        return at[bisect.bisect_left(at, s):bisect.bisect_left(at, e)]
+
     def _first_person(self, at: int) -> Resolution:
         """`I` / `we` speaking inside a quote or verbatim text: its author."""
         for (cs, ce), _, ids in reversed(self.resolved):
@@ -721,30 +773,29 @@ class SpeakerResolver:
                 if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
                     addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
         out: list[str] = []
-        for ent in ents:
-            inside = s <= ent.start and ent.end <= e
-            if (inside or ent.root.i in addressee) and ent.label_ in ("STATE", "PERSON", "ORG") and ent._.entity_id:
-                out.append(ent._.entity_id)
-        speaker_state = _speaker_state(ents, speaker_ids)
-        for t in list(doc[s:e]) + [doc[i] for i in addressee]:
-            if t.lower_ in cfg["own_state_nouns"] and any(c.lower_ in cfg["possessives"] for c in t.children):
-                if speaker_state:
-                    out.append(speaker_state)
-        for dem in doc.spans.get("ng_demonyms", []):
+        for ent, (es, ee, label, eid, _) in zip(ents, self.ent_info):
+            inside = s <= es and ee <= e
+            if (inside or (addressee and ent.root.i in addressee)) and label in ("STATE", "PERSON", "ORG") and eid:
+                out.append(eid)
+        # `his country`, `our nation`: the speaker's state (the same id however often it is said)
+        own_nouns = cfg["own_state_nouns"]
+        speaker_state = self._speaker_state(speaker_ids)
+        if speaker_state and any(doc[i].lower_ in own_nouns and any(c.lower_ in cfg["possessives"] for c in doc[i].children)
+                                 for i in self._tokens_among(s, e, own_nouns) + [i for i in addressee]):
+            out.append(speaker_state)
+        for dem in self.demonyms:
             if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
                 out.append(f"state:{dem.kb_id_}")
         # a post named in the content whose holder the document names ("the Hungarian prime minister's
         # visit"; not a title written with its holder's name, `President Joe Biden`: the name counts itself)
-        person_at = {x.start for x in ents if x.label_ == "PERSON"}
-        for ent in ents:
-            if s <= ent.start and ent.end <= e and ent.label_ == "OFFICE" and ent._.entity_id in self.office_holder \
-                    and ent.end not in person_at:
-                out.append(self.office_holder[ent._.entity_id])
+        for es, ee, label, eid, _ in self.ent_info:
+            if s <= es and ee <= e and label == "OFFICE" and eid in self.office_holder \
+                    and ee not in self.person_starts:
+                out.append(self.office_holder[eid])
         # "the two countries" in the content: the two states named together before
-        words = [t.lower_ for t in doc[s:e]]
-        for i, w in enumerate(words[:-1]):
-            if w in ("two", "both") and words[i + 1] in ("countries", "nations", "neighbours", "neighbors"):
-                out.extend(self._last_pair(s + i))
+        for i in self._tokens_among(s, e - 1, ("two", "both")):
+            if doc[i].lower_ in ("two", "both") and doc[i + 1].lower_ in ("countries", "nations", "neighbours", "neighbors"):
+                out.extend(self._last_pair(i))
                 break
         speakers = set(speaker_ids)
         return [x for x in dict.fromkeys(out) if x not in speakers]

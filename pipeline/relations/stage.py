@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -29,7 +28,7 @@ from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport
 from pipeline.relations.events import EVENT_COLUMNS, events, sectors
 from pipeline.relations.types import statement_type, type_columns
 from pipeline.relations.statements import SCOPES, Statement, extract
-from pipeline.core.storage import AtomicCSV, read_rows, write_text_atomic
+from pipeline.core.storage import AtomicCSV, load_msgpack_plugins_once, read_rows, write_text_atomic
 
 log = logging.getLogger("newsgraph.relations")
 
@@ -225,16 +224,19 @@ def fingerprint(tagger, scope: str = "speech") -> str:
     h = hashlib.sha256(f"{RELATIONS_VERSION}:{scope}".encode())
     h.update(code_fingerprint("pipeline.relations.statements", "pipeline.relations.speakers", "pipeline.relations.stage", "pipeline.ner.resolve",
                               "pipeline.relations.attribution", "pipeline.relations.types").encode())
-    h.update((resources.files("pipeline") / "data" / "statement_types.toml").read_bytes())
-    h.update((resources.files("pipeline") / "data" / "cues.toml").read_bytes())
+    h.update(lexicons.data_fingerprint("statement_types.toml", "cues.toml", "cue_rates.csv").encode())
     h.update(lexicons.fingerprint().encode())
     if tagger is not None:
         h.update(tagger.fingerprint.encode())
     return h.hexdigest()[:16]
 
 
-# documents whose windows the attribution tagger reads in one batch of forward passes
-TAGGER_BATCH_DOCS = 8
+# Documents whose windows the attribution tagger reads in one batch of forward passes: one.
+# The int8 model quantises its activations with one scale per batch tensor (ONNX
+# DynamicQuantizeLinear), so a document read beside others could get other tags than alone; one
+# document a batch keeps its tags its own whatever the batching, executor or number of workers
+# (measured: as fast as 8 a batch on PolNeAR dev, 14.0 s vs 14.2 s).
+TAGGER_BATCH_DOCS = 1
 
 
 def _batch_tags(tagger, docs: list[Doc]) -> list[list[str] | Exception | None]:
@@ -259,7 +261,11 @@ def _batch_tags(tagger, docs: list[Doc]) -> list[list[str] | Exception | None]:
 @lru_cache(maxsize=2)
 def _tagger(settings: Settings):
     """The attribution tagger, loaded once per process with this worker's share of the CPUs."""
-    return load_tagger(settings.with_overrides(threads=worker_threads(settings.threads)))
+    import gc
+
+    tagger = load_tagger(settings.with_overrides(threads=worker_threads(settings.threads)))
+    gc.freeze()  # loaded once, kept for the worker's life
+    return tagger
 
 
 def _record(key: str, doc: Doc | None, tags, error: str, tagger, scope: str) -> dict:
@@ -283,6 +289,7 @@ def _vocab():
 
 def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
     """Statements and relations of a batch of parsed documents, one shard each (runs on any worker)."""
+    load_msgpack_plugins_once()
     tagger = _tagger(settings)
     vocab = _vocab()
     out_dir = settings.output_dir / "relations"

@@ -22,14 +22,15 @@ from __future__ import annotations
 import re
 import tomllib
 import weakref
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.core import lexicons
+from pipeline.core.lexicons import data_file
 
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
 FIRST_PERSON = {"i", "we", "you", "me", "us"}
@@ -79,7 +80,7 @@ class CueLexicon:
 
 @lru_cache(maxsize=1)
 def cue_lexicon() -> CueLexicon:
-    cfg = tomllib.loads((resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8"))
+    cfg = tomllib.loads(data_file("cues.toml").read_text(encoding="utf-8"))
     v = cfg["verbs"]
     return CueLexicon(
         clause=frozenset(v["clause_quote"]), to=frozenset(v["to"]), obj=frozenset(v["object"]),
@@ -106,7 +107,7 @@ def _cue_rates(min_rate: float, min_cue: int) -> frozenset[tuple[str, str]]:
     (``pipeline/data/cue_rates.csv``, built by ``scripts/build_cue_rates.py``)."""
     import csv
 
-    with (resources.files("pipeline") / "data" / "cue_rates.csv").open(encoding="utf-8") as fh:
+    with data_file("cue_rates.csv").open(encoding="utf-8") as fh:
         return frozenset((r["lemma"], r["pos"]) for r in csv.DictReader(fh)
                          if float(r["rate"]) >= min_rate and int(r["n_cue"]) >= min_cue)
 
@@ -127,8 +128,45 @@ def ents_of(doc: Doc) -> tuple:
     return ents
 
 
+_ENT_TABLES: "weakref.WeakKeyDictionary[Doc, tuple]" = weakref.WeakKeyDictionary()
+
+
+def ent_table(doc: Doc) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of each entity of :func:`ents_of`, read once per document (a ``Span``'s
+    label is a string lookup on every access)."""
+    table = _ENT_TABLES.get(doc)
+    if table is None:
+        table = _ENT_TABLES[doc] = tuple((e.start, e.end, e.label_) for e in ents_of(doc))
+    return table
+
+
 def forget_ents(doc: Doc) -> None:
     _ENTS.pop(doc, None)
+    _ENT_TABLES.pop(doc, None)
+
+
+_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per document: spaCy joins every token's text on every access, and
+    a document's text never changes (retokenizing keeps it)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+def sent_starts(doc: Doc) -> list[int]:
+    """``doc[i].sent.start`` for every token ``i``, from one pass over the sentences (``Token.sent``
+    scans the tokens back and forth on every call). Not cached: a caller that changes the sentence
+    boundaries calls it again. Raises as ``Token.sent`` does when the document has no sentences."""
+    if doc.user_hooks or doc.user_token_hooks or doc.user_span_hooks:
+        return [t.sent.start for t in doc]  # custom sentence hooks: ask them
+    out = [0] * len(doc)
+    for sent in doc.sents:
+        out[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return out
 
 def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """Drop spaces and punctuation at the edges, but keep closing quote marks and a final full stop inside quotes."""
@@ -238,26 +276,27 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     if group is not None:  # "Costa Rica, Ecuador and Panama said", "the minister and his deputy said"
         return group
     # "Finance Minister A and Defense Minister B said": names joined by "and" however the parse nests them
-    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e]
+    table = ent_table(doc)
+    names = [(a, b) for a, b, label in table if label == "PERSON" and s <= a and b <= e]
     clause = min([c.left_edge.i for c in head.rights if c.dep_ in ("relcl", "acl", "advcl")] + [e])
-    names = [n for n in names if n.end <= clause]
-    if len(names) >= 2 and any(t.lower_ == "and" for t in doc[names[0].end:names[-1].start]) and \
-            not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0].end:names[-1].start]):
-        return _trim(doc, s, names[-1].end)
-    for ent in ents_of(doc):  # the head is part of a name: the whole name (even when the parse split it)
-        if ent.label_ in ("PERSON", "ORG", "STATE") and ent.start <= head.i < ent.end:
-            return ent.start, ent.end
+    names = [n for n in names if n[1] <= clause]
+    if len(names) >= 2 and any(t.lower_ == "and" for t in doc[names[0][1]:names[-1][0]]) and \
+            not any(t.tag_ == "POS" or t.text in (";", ":") for t in doc[names[0][1]:names[-1][0]]):
+        return _trim(doc, s, names[-1][1])
+    for a, b, label in table:  # the head is part of a name: the whole name (even when the parse split it)
+        if label in ("PERSON", "ORG", "STATE") and a <= head.i < b:
+            return a, b
     # "the leader's sister Kim Yo Jong": the name that is not a possessor
-    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
-             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS") and ent.start > head.i - 1]
-    if names and head.i < names[0].start <= head.i + 2:
-        return names[0].start, names[0].end
+    names = [(a, b) for a, b, label in table if label == "PERSON" and s <= a and b <= e
+             and not (b < len(doc) and doc[b].tag_ == "POS") and a > head.i - 1]
+    if names and head.i < names[0][0] <= head.i + 2:
+        return names[0]
     # "A spokesman for the embassy, Liu Pengyu, said": the name in apposition
     for c in head.rights:
         if c.dep_ == "appos":
-            named = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and ent.start <= c.i < ent.end]
+            named = [(a, b) for a, b, label in table if label == "PERSON" and a <= c.i < b]
             if named:
-                return named[0].start, named[0].end
+                return named[0]
     # cut relative clauses, appositions and trailing punctuation
     for c in head.rights:
         if c.dep_ in ("relcl", "appos", "acl", "punct", "advcl") or c.text == ",":
@@ -266,10 +305,10 @@ def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
     for c in head.lefts:
         if c.dep_ in ("punct",) and c.i >= s and c.text not in ("-", "\u2010", "\u2011", "\u2013"):
             s = c.i + 1
-    names = [ent for ent in ents_of(doc) if ent.label_ == "PERSON" and s <= ent.start and ent.end <= e
-             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS")]
+    names = [(a, b) for a, b, label in table if label == "PERSON" and s <= a and b <= e
+             and not (b < len(doc) and doc[b].tag_ == "POS")]
     if names:
-        return names[-1].start, names[-1].end
+        return names[-1]
     return _trim(doc, s, e)
 
 
@@ -295,6 +334,9 @@ def _coordination(doc: Doc, head: Token) -> tuple[int, int] | None:
 
 # -- quotes ------------------------------------------------------------------------
 
+_QUOTE_MARK = re.compile("[\u201c\u201d\"]")
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of double-quoted passages, marks included.
 
@@ -306,6 +348,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text)]
+    # after a paragraph's first character only quote marks do anything: go from one to the next
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text)]
     for k, (ps, pe) in enumerate(paras):
         i = ps
         skip_first_open = open_at is not None
@@ -322,7 +366,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             elif c in "\u201d\"" and open_at is not None:
                 spans.append((open_at, i + 1))
                 open_at = None
-            i += 1
+            nxt = bisect_right(marks, i)
+            i = marks[nxt] if nxt < len(marks) and marks[nxt] < pe else pe
             if i > ps and skip_first_open and not text[ps] in OPEN_QUOTES:
                 skip_first_open = False
         if open_at is not None:
@@ -386,7 +431,7 @@ def _cue_near(doc: Doc, qs: int, qe: int, lex: CueLexicon) -> tuple[Token, Token
 
 def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
     out: list[Statement] = []
-    for cs, ce in quote_spans(doc.text):
+    for cs, ce in quote_spans(doc_text(doc)):
         ts = _token_span(doc, cs, ce)
         if ts is None:
             continue
@@ -458,11 +503,20 @@ def _outlet_names() -> frozenset[str]:
     return frozenset(n for e in lexicons.orgs() if e.kind == "news" for n in (e.name, *e.aliases))
 
 
+def _space_tokens(doc: Doc) -> list[int]:
+    """The indices of the whitespace tokens (``Token.is_space``), from the token array."""
+    from spacy.attrs import IS_SPACE
+
+    if not len(doc):
+        return []
+    return doc.to_array(IS_SPACE).nonzero()[0].tolist()
+
+
 def speaker_colon(doc: Doc) -> list[Statement]:
     """`PENCE: Well, ...` in a transcript, and a headline `Pence: Flowers Won't Be at Debate`:
     a line opened by a name and a colon is what that name said."""
     out = []
-    line_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text and t.i + 1 < len(doc)]
+    line_starts = [0] + [i + 1 for i in _space_tokens(doc) if "\n" in doc[i].text and i + 1 < len(doc)]
     # a transcript has several `NAME:` lines; one capitalised word and a colon is a dateline ("ISTANBUL: ...")
     def caps_at(st: int) -> bool:
         st += 1 if st < len(doc) and doc[st].text in OPEN_QUOTES else 0  # '"PENCE: ...' in a quoted transcript
@@ -563,9 +617,46 @@ def _speaker_of(doc: Doc, verb: Token, subj: Token | None = None) -> tuple[int, 
     return speaker_span(doc, antecedent(subj))
 
 
+_CUE_HASHES: dict[int, tuple] = {}
+
+
+def _cue_hashes(lex: CueLexicon) -> tuple:
+    """The string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for."""
+    hit = _CUE_HASHES.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        import numpy as np
+        from spacy.strings import get_string_id
+
+        def hashes(words: Iterable[str]):
+            return np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
+
+        hit = _CUE_HASHES[id(lex)] = (lex, hashes({"according"} | lex.adjectives), hashes(lex.verbs | {"quote"}),
+                                      hashes(lex.clause), hashes(lex.nouns))
+    return hit[1:]
+
+
+def _syntax_candidates(doc: Doc, lex: CueLexicon) -> list[int]:
+    """The tokens where ``syntax`` can find a statement (a superset, from the token arrays: the
+    others would be passed over by every branch, or rejected at once by ``_verb_statement`` for a
+    lemma that is no cue verb): `according`, a stance adjective, a cue verb, a cue noun."""
+    import numpy as np
+    from spacy.attrs import LEMMA, LOWER, POS
+    from spacy.symbols import AUX, NOUN, VERB
+
+    if not len(doc):
+        return []
+    words, verbs, clause, nouns = _cue_hashes(lex)
+    arr = doc.to_array([LOWER, LEMMA, POS])
+    lower, lemma, pos = arr[:, 0], arr[:, 1], arr[:, 2]
+    mask = np.isin(lower, words) | ((pos == VERB) & np.isin(lemma, verbs)) | \
+        ((pos == AUX) & np.isin(lemma, clause)) | ((pos == NOUN) & np.isin(lemma, nouns))
+    return np.flatnonzero(mask).tolist()
+
+
 def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
     out: list[Statement] = []
-    for tok in doc:
+    for i in _syntax_candidates(doc, lex):
+        tok = doc[i]
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             st = _according_to(doc, tok)
             if st is not None:
@@ -970,7 +1061,7 @@ def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
 def _body_end(doc: Doc, start: int, lex: CueLexicon) -> int:
     """Where a verbatim text ends: the end of the document, or the first later paragraph that is the
     reporter's again (`Meanwhile, the ministry said in a separate statement ...`, `..., KCNA reported.`)."""
-    text = doc.text
+    text = doc_text(doc)
     first = text.find("\n\n", doc[start].idx)  # the body's first paragraph always belongs to it
     while first != -1:
         para_start = first + 2
@@ -988,9 +1079,12 @@ def colon(doc: Doc, lex: CueLexicon) -> list[Statement]:
     """`X released the following press statement (titled "T") on DATE: TEXT` -> TEXT to the end."""
     out = []
     for sent in doc.sents:
-        last = [t for t in sent if not t.is_space]
-        if not last or last[-1].text != ":":
+        k = sent.end - 1  # the sentence's last token that is not whitespace
+        while k >= sent.start and doc[k].is_space:
+            k -= 1
+        if k < sent.start or doc[k].text != ":":
             continue
+        last = [t for t in sent if not t.is_space]
         # "released the following press statement": the noun within a few words of the verb
         # (a quoted title can derail the parse of the object)
         verb = next((t for t in sent if t.lemma_ in lex.press_verbs and t.pos_ == "VERB"
@@ -1227,6 +1321,18 @@ def _is_data(src: Span, lex: CueLexicon) -> bool:
     return not in_name and not possessor and root.lemma_.lower() in lex.not_speakers
 
 
+def _words_before(doc: Doc) -> list[int]:
+    """How many tokens before each position (0 to ``len(doc)``) are neither punctuation nor space."""
+    import numpy as np
+    from spacy.attrs import IS_PUNCT, IS_SPACE
+
+    if not len(doc):
+        return [0]
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    words = (flags[:, 0] == 0) & (flags[:, 1] == 0)
+    return [0] + np.cumsum(words, dtype=np.int64).tolist()
+
+
 def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subject: bool = False) -> list[Statement]:
     """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence, else in the
     sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped.
@@ -1235,14 +1341,20 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
     sources = [s for s in spans if s.role == "SRC"]
     by_cue: dict[tuple[int, int], Statement] = {}
     out: list[Statement] = []
+    ss: list[int] | None = None  # sentence start of every token (``doc[i].sent.start``), read once
+    words_before: list[int] | None = None  # words (not punctuation, not space) before each token
     for c in (s for s in spans if s.role == "CNT"):
-        if sum(1 for t in doc[c.start:c.end] if not (t.is_punct or t.is_space)) < min_tokens:
+        if words_before is None:
+            words_before = _words_before(doc)
+        if words_before[c.end] - words_before[c.start] < min_tokens:
             continue
-        sent_ids = {doc[c.start].sent.start, doc[c.end - 1].sent.start}
-        near = [q for q in cues if doc[q.start].sent.start in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
+        if ss is None:
+            ss = sent_starts(doc)
+        sent_ids = {ss[c.start], ss[c.end - 1]}
+        near = [q for q in cues if ss[q.start] in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
         if not near:  # a piece that goes on from the sentence before or after: `"...," he said. "..."`
-            around = {doc[c.start - 1].sent.start if c.start > 0 else -1, doc[c.end].sent.start if c.end < len(doc) else -1}
-            near = [q for q in cues if doc[q.start].sent.start in around and
+            around = {ss[c.start - 1] if c.start > 0 else -1, ss[c.end] if c.end < len(doc) else -1}
+            near = [q for q in cues if ss[q.start] in around and
                     "\n" not in doc[min(q.end, c.end):max(q.start, c.start)].text]  # within the paragraph
         cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
         if cue is None:
@@ -1252,8 +1364,7 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
             st = by_cue[key]
             st.content = (min(st.content[0], c.start), max(st.content[1], c.end))
             continue
-        cue_sent = doc[cue.start].sent
-        in_sent = [s for s in sources if doc[s.start].sent.start == cue_sent.start]
+        in_sent = [s for s in sources if ss[s.start] == ss[cue.start]]
         subj = _cue_subject(doc, cue)
         # the tagged source that holds the cue's grammatical subject, else the nearest one in the sentence
         src = next((s for s in in_sent if subj is not None and s.start <= subj.i < s.end), None) or \
@@ -1261,15 +1372,16 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
         speaker = None
         if src is not None:
             a, b = src.start, src.end
-            for ent in ents_of(doc):  # a tagged source that starts inside a name starts at the name
-                if ent.start < a < ent.end:
-                    a = ent.start
+            table = ent_table(doc)
+            for es, ee, _ in table:  # a tagged source that starts inside a name starts at the name
+                if es < a < ee:
+                    a = es
             root = doc[a:b].root
             if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
                 a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
-            names = [e for e in ents_of(doc) if a <= e.start and e.end <= b and e.label_ in ("PERSON", "ORG", "STATE")]
-            if len(names) == 1 and names[0].start <= doc[a:b].root.i < names[0].end:
-                a, b = names[0].start, names[0].end  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
+            names = [(es, ee) for es, ee, label in table if a <= es and ee <= b and label in ("PERSON", "ORG", "STATE")]
+            if len(names) == 1 and names[0][0] <= doc[a:b].root.i < names[0][1]:
+                a, b = names[0]  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)
             speaker = (a, b)
         elif fallback_subject and subj is not None and subj.pos_ in ("NOUN", "PROPN", "PRON") and \
                 not (cue.start <= subj.i < cue.end):

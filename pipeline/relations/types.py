@@ -19,11 +19,11 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.relations.statements import ents_of, of_side, speaker_side
+from pipeline.core.lexicons import data_file
 
 NEGATIONS = {"not", "n't", "never", "no"}
 HYPOTHETICAL = {"would", "could", "might", "may"}
@@ -59,7 +59,7 @@ class TypeLexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> TypeLexicon:
-    cfg = tomllib.loads((resources.files("pipeline") / "data" / "statement_types.toml").read_text(encoding="utf-8"))
+    cfg = tomllib.loads(data_file("statement_types.toml").read_text(encoding="utf-8"))
     types = {name: TypeInfo(name, v["cameo"], float(v["goldstein"]), v["tone"], v["plover"])
              for name, v in cfg["types"].items()}
     acts = sorted(((tuple(p.lower().split()), t) for t, phrases in cfg["acts"].items() for p in phrases),
@@ -75,12 +75,37 @@ def _lemma(t: Token) -> str:
     return "not" if t.lower_ in NEGATIONS else t.lemma_.lower()
 
 
+_ACTS_INDEX: dict[int, tuple] = {}
+
+
+def _acts_by_first_word(acts: tuple) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """The positions in ``acts`` of the phrases by their first word, and those of empty phrases."""
+    hit = _ACTS_INDEX.get(id(acts))
+    if hit is None or hit[0] is not acts:
+        by_first: dict[str, list[int]] = {}
+        always = []
+        for k, (phrase, _) in enumerate(acts):
+            if phrase:
+                by_first.setdefault(phrase[0], []).append(k)
+            else:
+                always.append(k)
+        hit = _ACTS_INDEX[id(acts)] = (acts, {w: tuple(ks) for w, ks in by_first.items()}, tuple(always))
+    return hit[1], hit[2]
+
+
 def act_at(tokens: list[Token], lex: TypeLexicon, anchor: Token | None = None) -> str:
     """The act a run of tokens names (a lemma phrase of the lexicon inside it), or "";
     with ``anchor``, only a phrase that holds that verb or its adjective complement (the verb's
     own act, `was not interested`; not a noun after it: `appeared to have no direct rebuke`)."""
     lemmas = [_lemma(t) for t in tokens]
-    for phrase, typ in lex.acts:
+    by_first, always = _acts_by_first_word(lex.acts)
+    # only the phrases whose first word is among the lemmas can match: the same first match, in the
+    # lexicon's order, without trying the other phrases at every position
+    order = set(always)
+    for w in set(lemmas):
+        order.update(by_first.get(w, ()))
+    for k in sorted(order):
+        phrase, typ = lex.acts[k]
         n = len(phrase)
         for i in range(len(lemmas) - n + 1):
             if tuple(lemmas[i:i + n]) == phrase and (anchor is None or any(

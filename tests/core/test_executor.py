@@ -118,3 +118,33 @@ def test_a_worker_that_fails_fails_only_the_documents_it_held(tmp_path: Path):
     rows = (tmp_path / "out" / "tables" / "documents.csv").read_text(encoding="utf-8")
     assert "the worker failed: MemoryError: worker ran out of memory" in rows
     assert all(isinstance(o, (Item, Outcome)) for o in clean_stage.STAGE.plan(settings, "fp"))
+
+
+def test_a_changed_lexicon_redoes_exactly_the_stages_that_read_it(tmp_path: Path, monkeypatch):
+    from importlib import resources
+
+    article = tmp_path / "grumble.txt"
+    article.write_text("Seoul, March 3 -- South Korea's foreign minister grumbled that the talks had stalled.\n\n"
+                       "The minister said the two sides would meet again in April.\n", encoding="utf-8")
+    raw = _raw(tmp_path, SEEDS + [article])
+    out = tmp_path / "out"
+    _run(raw, out, "--executor", "local")
+    assert "grumbled" not in (out / "tables" / "statements.csv").read_text(encoding="utf-8")
+    # a user's cue lexicon (NEWSGRAPH_DATA) with one more reporting verb: only the statements are redone
+    data = tmp_path / "data"
+    data.mkdir()
+    cues = (resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8")
+    (data / "cues.toml").write_text(cues.replace('clause_quote = [\n', 'clause_quote = [\n  "grumble",\n', 1),
+                                    encoding="utf-8")
+    monkeypatch.setenv("NEWSGRAPH_DATA", str(data))
+    report = _run(raw, out, "--executor", "local")
+    assert {s: report["stages"][s]["processed"] for s in ("clean-text", "ner", "relations")} == \
+        {"clean-text": 0, "ner": 0, "relations": 3}
+    assert "grumbled" in (out / "tables" / "statements.csv").read_text(encoding="utf-8")
+    # a state lexicon changed: the parse and everything after it
+    states = (resources.files("pipeline") / "data" / "states.csv").read_text(encoding="utf-8")
+    assert states.endswith("\n")
+    (data / "states.csv").write_text(states + "FRE,Freedonia,name,Freedonia\n", encoding="utf-8")
+    report = _run(raw, out, "--executor", "local")
+    assert {s: report["stages"][s]["processed"] for s in ("clean-text", "ner", "relations")} == \
+        {"clean-text": 0, "ner": 3, "relations": 3}
