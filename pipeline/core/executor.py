@@ -228,15 +228,16 @@ class DaskExecutor:
         self.cluster = None
         try:
             if scheduler:
-                self.client = Client(scheduler, timeout="30s")
+                self.client = Client(scheduler, timeout="10s")
             else:
                 threads = max(1, available_cpus() // max(1, workers))
                 self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                             dashboard_address=None, silence_logs=logging.ERROR,
                                             env={"NEWSGRAPH_WORKER_THREADS": str(threads)})
                 self.client = Client(self.cluster)
-        except OSError as exc:
-            raise StageError(f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {exc}") from None
+        except (OSError, TimeoutError) as exc:
+            msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            raise StageError(f"cannot reach the Dask scheduler {scheduler or '(local cluster)'}: {msg}") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:

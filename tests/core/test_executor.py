@@ -76,11 +76,21 @@ def test_a_pool_of_processes_gives_the_same_outputs(tmp_path: Path, local_run: P
 
 
 def test_a_dask_cluster_gives_the_same_outputs(tmp_path: Path, local_run: Path):
-    pytest.importorskip("distributed")
-    out = tmp_path / "out"
-    report = _run(_raw(tmp_path, SEEDS + KCNA), out, "--executor", "dask", "--workers", "2", "--batch-docs", "1")
+    """A running 2-worker cluster reached by its scheduler's address, as on a real cluster."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        out = tmp_path / "out"
+        report = _run(_raw(tmp_path, SEEDS + KCNA), out, "--executor", "dask", "--scheduler", cluster.scheduler_address,
+                      "--batch-docs", "1")
     assert report["executor"] == "dask" and report["workers"] == 2
     assert _outputs(out) == _outputs(local_run)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path):
+    pytest.importorskip("distributed")
+    r = run_cli("run", "--input", str(_raw(tmp_path, SEEDS[:1])), "--output", str(tmp_path / "out"),
+                "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "-q")
+    assert r.returncode == 2 and "cannot reach the Dask scheduler tcp://127.0.0.1:9" in r.stderr
 
 
 def test_work_that_cannot_go_to_another_process_is_refused_before_it_starts():
@@ -148,3 +158,22 @@ def test_a_changed_lexicon_redoes_exactly_the_stages_that_read_it(tmp_path: Path
     report = _run(raw, out, "--executor", "local")
     assert {s: report["stages"][s]["processed"] for s in ("clean-text", "ner", "relations")} == \
         {"clean-text": 0, "ner": 3, "relations": 3}
+
+
+def test_dask_without_an_address_starts_a_local_cluster(tmp_path: Path):
+    pytest.importorskip("distributed")
+    from pipeline.core.executor import DaskExecutor
+
+    raw = _raw(tmp_path, SEEDS + KCNA)
+    local = Settings(input_dir=raw, output_dir=tmp_path / "local", quiet=True)
+    run_stage(clean_stage.STAGE, local, LocalExecutor())
+    ex = make_executor("dask", 2)
+    try:
+        assert isinstance(ex, DaskExecutor) and ex.workers == 2
+        report = run_stage(clean_stage.STAGE, Settings(input_dir=raw, output_dir=tmp_path / "dask", quiet=True,
+                                                       batch_docs=1), ex)
+    finally:
+        ex.close()
+    assert report.processed == 5 and report.counts["ok"] == 5
+    for p in sorted((tmp_path / "local" / "clean").glob("*.json")):
+        assert (tmp_path / "dask" / "clean" / p.name).read_bytes() == p.read_bytes()
