@@ -29,9 +29,27 @@ DOCUMENT_COLUMNS = [
 
 
 def input_files(input_dir: Path) -> list[Path]:
+    """The ``*.txt`` entries of the input folder (files, and what is not one: :func:`not_readable`)."""
     if not input_dir.is_dir():
         raise StageError(f"input directory {input_dir} does not exist or is not a directory")
-    return sorted(p for p in input_dir.glob("*.txt") if p.is_file())
+    return sorted(input_dir.glob("*.txt"))
+
+
+def not_readable(path: Path, input_dir: Path) -> str:
+    """Why an input entry is not read, or "": a symbolic link is followed only to a file inside the
+    input folder (never to a system file); a directory named ``*.txt`` is not an article."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(input_dir.resolve()):
+                return "a symbolic link to a file outside the input folder (not followed)"
+        if path.is_dir():
+            return "a directory, not a file"
+        if not path.is_file():
+            return "not a regular file"
+    except (OSError, RuntimeError) as exc:  # a dangling or looping link
+        return f"cannot resolve the link: {getattr(exc, 'strerror', None) or exc}"
+    return ""
 
 
 def _display_path(path: Path) -> str:
@@ -131,6 +149,12 @@ class CleanStage(Stage):
         if not files:
             log.warning("no *.txt files in %s", settings.input_dir)
         for path in files:
+            reason = not_readable(path, settings.input_dir)
+            if reason:
+                doc = _failed(CleanDocument(doc_id=path.stem, source_path=str(path.absolute()), sha256=""), "skipped", reason)
+                (settings.clean_dir / f"{path.stem}.json").unlink(missing_ok=True)  # none from an earlier run
+                yield Outcome(path.stem, "skipped", reason, row=document_row(doc))
+                continue
             existing = None if settings.force else _load_existing(settings.clean_dir / f"{path.stem}.json")
             if existing is not None and existing.cleaner == fingerprint and existing.source_path == _display_path(path):
                 try:

@@ -247,3 +247,29 @@ def test_cached_outputs_follow_the_code(tmp_path: Path, monkeypatch):
     (pkg / "rules.py").write_text("X = 2\n")
     assert code_fingerprint("fakestage", "fakestage.rules") != before
     sys.modules.pop("fakestage", None)
+
+
+def test_links_out_of_the_input_folder_are_not_followed(tmp_path: Path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(KCNA[0], raw / "article.txt")
+    secret = tmp_path / "elsewhere" / "passwords.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:hunter2 is the password of the server\n", encoding="utf-8")
+    (raw / "outside.txt").symlink_to(secret)
+    (raw / "inside.txt").symlink_to(raw / "article.txt")
+    (raw / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (raw / "folder.txt").mkdir()
+    out = tmp_path / "out"
+    report = clean_stage.run(Settings(input_dir=raw, output_dir=out, quiet=True))
+    rows = read_rows(out)
+    assert {k: (v["status"], v["error"]) for k, v in rows.items() if v["status"] != "ok"} == {
+        "outside": ("skipped", "a symbolic link to a file outside the input folder (not followed)"),
+        "dangling": ("skipped", rows["dangling"]["error"]),
+        "folder": ("skipped", "a directory, not a file"),
+    }
+    assert rows["dangling"]["error"].startswith("cannot resolve the link")
+    assert rows["article"]["status"] == rows["inside"]["status"] == "ok"
+    assert report.counts == {"ok": 2, "skipped": 3, "error": 0}
+    written = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
+    assert "hunter2" not in written and not (out / "clean" / "outside.json").exists()
