@@ -232,7 +232,7 @@ class DaskExecutor:
             else:
                 threads = max(1, available_cpus() // max(1, workers))
                 self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=logging.ERROR,
+                                            dashboard_address=":0", silence_logs=logging.ERROR,
                                             env={"NEWSGRAPH_WORKER_THREADS": str(threads)})
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError) as exc:

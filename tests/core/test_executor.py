@@ -78,7 +78,7 @@ def test_a_pool_of_processes_gives_the_same_outputs(tmp_path: Path, local_run: P
 def test_a_dask_cluster_gives_the_same_outputs(tmp_path: Path, local_run: Path):
     """A running 2-worker cluster reached by its scheduler's address, as on a real cluster."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         out = tmp_path / "out"
         report = _run(_raw(tmp_path, SEEDS + KCNA), out, "--executor", "dask", "--scheduler", cluster.scheduler_address,
                       "--batch-docs", "1")
