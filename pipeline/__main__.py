@@ -108,63 +108,55 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.with_overrides(attribution_model=args.attribution_model)
     if args.command == "evaluate":
         return _evaluate(args, settings)
-    stages = list(STAGES) if args.command == "run" else [args.command]
-    try:
-        executor = make_executor(settings.executor, settings.workers, settings.scheduler)
-    except StageError as exc:
-        log.error("%s", exc)
-        return 2
-    failed = 0
-    timings: dict[str, dict] = {}
-    try:
-        for name in stages:
-            # clean-text reads the raw directory; later stages read what the
-            # stage before them wrote under --output
-            stage_settings = settings.with_overrides(input_dir=args.input) if name == "clean-text" else settings
-            t0 = time.perf_counter()
-            try:
-                report = STAGES[name][1](stage_settings, executor)
-            except StageError as exc:
-                log.error("%s: %s", name, exc)
-                return 2
-            dt = time.perf_counter() - t0
-            report.seconds = dt
-            timings[name] = report.to_json()
-            n = sum(report.counts.values())
-            if not args.quiet:
-                rate = f", {n / dt:.1f} docs/s" if dt > 0 and n else ""
-                print(f"{report.summary()} ({dt:.1f} s{rate})", file=sys.stderr)
-            failed += report.failed
-    finally:
-        executor.close()
+    names = list(STAGES) if args.command == "run" else [args.command]
+    status, reports, executor = _run_stages(settings, names, args.input, show=not args.quiet)
+    if status:
+        return status
     if args.command == "run":
         from pipeline.core.storage import write_text_atomic
 
         write_text_atomic(settings.output_dir / "run.json", json.dumps(
-            {"executor": executor.name, "workers": executor.workers, "stages": timings}, indent=1) + "\n")
+            {"executor": executor.name, "workers": executor.workers,
+             "stages": {r.stage: r.to_json() for r in reports}}, indent=1) + "\n")
+    failed = sum(r.failed for r in reports)
     if args.strict and failed:
         log.error("--strict: %d document(s) were not processed", failed)
         return 1
     return 0
 
 
-def _run_all(settings: Settings, raw_dir: Path) -> int:
+def _run_stages(settings: Settings, names: list[str], input_dir, show: bool = False):
+    """Run the named stages in order on one executor (clean-text reads ``input_dir``; later stages
+    read what the stage before them wrote under the output directory). Returns (exit status: 0, or 2
+    when the run cannot go on; the stages' reports; the executor)."""
     try:
         executor = make_executor(settings.executor, settings.workers, settings.scheduler)
     except StageError as exc:
         log.error("%s", exc)
-        return 2
+        return 2, [], None
+    reports: list[StageReport] = []
     try:
-        for name in STAGES:
-            stage_settings = settings.with_overrides(input_dir=raw_dir) if name == "clean-text" else settings
+        for name in names:
+            stage_settings = settings.with_overrides(input_dir=input_dir) if name == "clean-text" else settings
+            t0 = time.perf_counter()
             try:
-                STAGES[name][1](stage_settings, executor)
+                report = STAGES[name][1](stage_settings, executor)
             except StageError as exc:
                 log.error("%s: %s", name, exc)
-                return 2
+                return 2, reports, executor
+            report.seconds = dt = time.perf_counter() - t0
+            reports.append(report)
+            n = sum(report.counts.values())
+            if show:
+                rate = f", {n / dt:.1f} docs/s" if dt > 0 and n else ""
+                print(f"{report.summary()} ({dt:.1f} s{rate})", file=sys.stderr)
     finally:
         executor.close()
-    return 0
+    return 0, reports, executor
+
+
+def _run_all(settings: Settings, raw_dir: Path) -> int:
+    return _run_stages(settings, list(STAGES), raw_dir)[0]
 
 
 def _explain(args) -> int:

@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.relations.attribution.onnx_tagger import TransformerTagger, available_threads, default_model_dir  # noqa: E402
+from pipeline.core.executor import available_cpus  # noqa: E402
+from pipeline.relations.attribution.onnx_tagger import TransformerTagger, default_model_dir  # noqa: E402
 from pipeline.clean.rules import clean_text  # noqa: E402
 from pipeline.core.config import DEFAULT_MODEL  # noqa: E402
 from pipeline.ner.nlp import load_model  # noqa: E402
@@ -61,7 +62,7 @@ def main() -> int:
         print(f"no *.txt in {a.text_dir}", file=sys.stderr)
         return 1
     texts = [clean_text(p.read_text(encoding="utf-8"), p.name).text for p in paths]
-    threads = a.threads or available_threads()
+    threads = a.threads or available_cpus()
     nlp = load_model(a.model)
     list(nlp.pipe(texts[:3]))
     t0 = time.perf_counter()

@@ -34,7 +34,7 @@ from pipeline.core.lexicons import data_file
 
 @dataclass(frozen=True)
 class Rules:
-    date_labels: tuple[str, ...]
+    date_label: re.Pattern  # a metadata line's opening: punctuation, then a date label (`Published:`), if any
     header_max_words: int
     caption_cues: re.Pattern
     photo_words: re.Pattern
@@ -78,7 +78,7 @@ def load_rules() -> Rules:
     fingerprint = hashlib.sha256(toml_bytes + csv_text.encode() + CLEANER_VERSION.encode()
                                  + code_fingerprint("pipeline.clean.rules", "pipeline.core.document").encode()).hexdigest()[:16]
     return Rules(
-        date_labels=tuple(cfg["header"]["date_labels"]),
+        date_label=re.compile(r"[\W_]*(?:(?:%s)\b[\s:\uff1a.\-]*)?" % _alternation(cfg["header"]["date_labels"]), re.I),
         header_max_words=int(cfg["header"]["max_words"]),
         caption_cues=re.compile(r"\b(?:%s)\b" % _alternation(cfg["captions"]["cue_words"]), re.I),
         photo_words=re.compile(r"^(?:%s)$" % _alternation(cfg["captions"]["photo_words"]), re.I),
@@ -486,16 +486,9 @@ _SLASH_DATELINE = re.compile(
 _CAPS_DATELINE = re.compile(r"(?P<place>[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:,\s*[A-Z][A-Za-z.]*)?)\s*(?P<dash>--|\u2014|\u2013)\s*(?=\S)")
 
 
-@lru_cache(maxsize=8)
-def _date_label_re(date_labels: tuple[str, ...]) -> re.Pattern:
-    """A metadata line's opening: punctuation, then a date label (`date`, `Published:`), if any."""
-    labels = "|".join(re.escape(lb).replace(r"\ ", r"\s+") for lb in date_labels)
-    return re.compile(r"[\W_]*(?:(?:%s)\b[\s:\uff1a.\-]*)?" % labels, re.I)
-
-
 def _header_date_line(line: str, rules: Rules) -> FoundDate | None:
     """A metadata line that opens with a date: `date 2021-06-24 ...`, `| 29 February 2024, Thursday |`."""
-    m = _date_label_re(rules.date_labels).match(line)
+    m = rules.date_label.match(line)
     head = m.end() if m else 0
     fd = find_full_date(line[head:])
     if fd is None or fd.start != 0:

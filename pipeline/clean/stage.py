@@ -132,6 +132,12 @@ def process_batch(settings: Settings, fingerprint: str, items: list[Item]) -> li
     return out
 
 
+def _unread(name: str, source_path: str, status: str, reason: str) -> Outcome:
+    """The outcome of a document that was not cleaned, with its row in documents.csv."""
+    doc = _failed(CleanDocument(doc_id=name, source_path=source_path, sha256=""), status, reason)
+    return Outcome(name, status, reason, row=document_row(doc))
+
+
 class CleanStage(Stage):
     """Stage 1: ``raw/*.txt`` -> ``clean/<doc_id>.json``; across documents, ``tables/documents.csv``."""
     name = "clean-text"
@@ -151,9 +157,8 @@ class CleanStage(Stage):
         for path in files:
             reason = not_readable(path, settings.input_dir)
             if reason:
-                doc = _failed(CleanDocument(doc_id=path.stem, source_path=str(path.absolute()), sha256=""), "skipped", reason)
                 (settings.clean_dir / f"{path.stem}.json").unlink(missing_ok=True)  # none from an earlier run
-                yield Outcome(path.stem, "skipped", reason, row=document_row(doc))
+                yield _unread(path.stem, str(path.absolute()), "skipped", reason)
                 continue
             existing = None if settings.force else _load_existing(settings.clean_dir / f"{path.stem}.json")
             if existing is not None and existing.cleaner == fingerprint and existing.source_path == _display_path(path):
@@ -166,8 +171,7 @@ class CleanStage(Stage):
             yield Item(path.stem, str(path.absolute()), fingerprint)
 
     def failed(self, item: Item, error: str) -> Outcome:
-        doc = _failed(CleanDocument(doc_id=item.name, source_path=_display_path(Path(item.path)), sha256=""), "error", error)
-        return Outcome(item.name, "error", error, row=document_row(doc))
+        return _unread(item.name, _display_path(Path(item.path)), "error", error)
 
     def finish(self, settings: Settings, fingerprint: str, outcomes: list[Outcome]) -> None:
         write_csv(settings.tables_dir / "documents.csv", DOCUMENT_COLUMNS, [o.row for o in outcomes])

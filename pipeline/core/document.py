@@ -182,8 +182,7 @@ def _copy_runs(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int])
     """For :meth:`OffsetMap.from_char_spans`: whether each clean character is a copy (one raw
     character, the same one), and the sorted positions where a run of copies from consecutive raw
     characters cannot go on (where each run that starts before them ends), ``len(clean)`` last.
-    Array operations; one character at a time (:func:`_copy_runs_slow`) when a span is outside the
-    raw text, which raises as it always did."""
+    Array operations over the whole text."""
     import numpy as np
 
     n = len(clean)
@@ -191,22 +190,15 @@ def _copy_runs(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int])
         return [], [0, 0]
     s = np.asarray(starts, dtype=np.int64)
     one = np.asarray(ends, dtype=np.int64) == s + 1
-    if np.any(one & ((s >= len(raw)) | (s < -len(raw)))):
-        return _copy_runs_slow(clean, raw, starts, ends)
+    if np.any(one & ((s >= len(raw)) | (s < 0))):
+        raise IndexError("a clean character's raw span lies outside the raw text")
     raw_codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     clean_codes = np.frombuffer(clean.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     copy = one.copy()
-    copy[one] = raw_codes[s[one]] == clean_codes[one]  # a negative start reads from the end, as raw[s] does
+    copy[one] = raw_codes[s[one]] == clean_codes[one]
     # character k goes on from character k - 1: both copies, of consecutive raw characters
     goes_on = copy[1:] & copy[:-1] & (s[1:] == s[:-1] + 1)
     return copy.tolist(), [0] + (np.flatnonzero(~goes_on) + 1).tolist() + [n]
-
-
-def _copy_runs_slow(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[list[bool], list[int]]:
-    n = len(clean)
-    copy = [e == s + 1 and raw[s] == c for s, e, c in zip(starts, ends, clean)]
-    goes_on = [a and b and s1 == s0 + 1 for a, b, s0, s1 in zip(copy, copy[1:], starts, starts[1:])]
-    return copy, [0] + [k + 1 for k, g in enumerate(goes_on) if not g] + [n]
 
 
 def _merge(regions: Iterable[tuple[int, int, int, int]]) -> tuple[tuple[int, int, int, int], ...]:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import logging
 import os
 import pickle
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -160,8 +160,40 @@ def _check_picklable(fn: Callable, job: tuple) -> None:
         raise StageError(f"the per-document work cannot be sent to another process: {type(exc).__name__}: {exc}") from None
 
 
+def _stream(fn: Callable, jobs: Iterable[tuple], window: int, submit: Callable, first_done: Callable
+            ) -> Iterator[tuple[tuple, Any]]:
+    """(job, result or exception) as jobs finish, with at most ``window`` in flight, so results
+    stream and the inputs are never all queued. ``submit(fn, job)`` gives a future,
+    ``first_done(futures)`` the futures that have finished."""
+    jobs = iter(jobs)
+    pending: dict = {}
+    checked = False
+    while True:
+        for job in itertools.islice(jobs, window - len(pending)):
+            if not checked:
+                _check_picklable(fn, job)
+                checked = True
+            pending[submit(fn, job)] = job
+        if not pending:
+            return
+        for fut in first_done(list(pending)):
+            job = pending.pop(fut)
+            try:
+                yield job, fut.result()
+            except Exception as exc:
+                yield job, exc
+
+
+# how many CPU threads a worker process may use (set in each worker by its executor)
+WORKER_THREADS_ENV = "NEWSGRAPH_WORKER_THREADS"
+
+
+def _cpu_share(workers: int) -> int:
+    return max(1, available_cpus() // max(1, workers))
+
+
 def _init_worker(threads: int) -> None:
-    os.environ["NEWSGRAPH_WORKER_THREADS"] = str(threads)
+    os.environ[WORKER_THREADS_ENV] = str(threads)
 
 
 class ProcessExecutor:
@@ -180,33 +212,15 @@ class ProcessExecutor:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            threads = max(1, available_cpus() // self.workers)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(threads,))
+                                             initializer=_init_worker, initargs=(_cpu_share(self.workers),))
         return self._pool
 
     def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        jobs = iter(jobs)
-        pending: dict = {}
-        checked = False
-        while True:
-            while len(pending) < 2 * self.workers:  # bounded: results stream, inputs are not all queued
-                job = next(jobs, None)
-                if job is None:
-                    break
-                if not checked:
-                    _check_picklable(fn, job)
-                    checked = True
-                pending[self.pool.submit(fn, *job)] = job
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                job = pending.pop(fut)
-                exc = fut.exception()
-                yield job, (exc if exc is not None else fut.result())
+        return _stream(fn, jobs, 2 * self.workers, lambda f, job: self.pool.submit(f, *job),
+                       lambda futures: wait(futures, return_when=FIRST_COMPLETED).done)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -230,10 +244,9 @@ class DaskExecutor:
             if scheduler:
                 self.client = Client(scheduler, timeout="10s")
             else:
-                threads = max(1, available_cpus() // max(1, workers))
                 self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                             dashboard_address=":0", silence_logs=logging.ERROR,
-                                            env={"NEWSGRAPH_WORKER_THREADS": str(threads)})
+                                            env={WORKER_THREADS_ENV: str(_cpu_share(workers))})
                 self.client = Client(self.cluster)
         except (OSError, TimeoutError) as exc:
             msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
@@ -241,37 +254,10 @@ class DaskExecutor:
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
     def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
-        from distributed import as_completed
+        from distributed import wait
 
-        jobs = iter(jobs)
-        first = next(jobs, None)
-        if first is None:
-            return
-        _check_picklable(fn, first)
-        window = 2 * self.workers
-        queue = deque([first])
-        futures = {}
-        ac = as_completed()
-        while len(futures) < window and queue:
-            job = queue.popleft()
-            f = self.client.submit(fn, *job, pure=False)
-            futures[f.key] = job
-            ac.add(f)
-            nxt = next(jobs, None)
-            if nxt is not None:
-                queue.append(nxt)
-        for f in ac:
-            job = futures.pop(f.key)
-            try:
-                yield job, f.result()
-            except Exception as exc:
-                yield job, exc
-            f.release()
-            nxt = queue.popleft() if queue else next(jobs, None)
-            if nxt is not None:
-                g = self.client.submit(fn, *nxt, pure=False)
-                futures[g.key] = nxt
-                ac.add(g)
+        return _stream(fn, jobs, 2 * self.workers, lambda f, job: self.client.submit(f, *job, pure=False),
+                       lambda futures: wait(futures, return_when="FIRST_COMPLETED").done)
 
     def close(self) -> None:
         self.client.close()
@@ -300,7 +286,7 @@ def worker_threads(settings_threads: int) -> int:
     """CPU threads one worker may use: the setting, else its share of the machine's CPUs."""
     if settings_threads:
         return settings_threads
-    return int(os.environ.get("NEWSGRAPH_WORKER_THREADS", "0") or 0) or available_cpus()
+    return int(os.environ.get(WORKER_THREADS_ENV, "0") or 0) or available_cpus()
 
 
 # -- running a stage ---------------------------------------------------------
@@ -309,14 +295,13 @@ def _batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
         yield list(items[i:i + size])
 
 
-def run_stage(stage: Stage, settings, executor=None, progress: Callable | None = None) -> StageReport:
+def run_stage(stage: Stage, settings, executor=None) -> StageReport:
     """Run ``stage``: plan on the client, per-document work on ``executor``, then the
     cross-document step. Outputs do not depend on the executor or the number of workers."""
-    from .progress import progress as default_progress
+    from .progress import progress
     from .storage import remove_stale_temp_files
 
     t0 = time.perf_counter()
-    progress = progress or default_progress
     executor = executor or LocalExecutor()
     stage_log = logging.getLogger(f"newsgraph.{stage.name}")
     report = StageReport(stage.name)
@@ -332,8 +317,8 @@ def run_stage(stage: Stage, settings, executor=None, progress: Callable | None =
         else:
             todo.append(entry)
     fn = type(stage).process
-    size = getattr(settings, "batch_docs", 0) or stage.batch_size
-    if executor.workers > 1 and not getattr(settings, "batch_docs", 0):
+    size = settings.batch_docs or stage.batch_size
+    if executor.workers > 1 and not settings.batch_docs:
         # enough pieces for every worker to stay busy to the end (at least 4 each)
         size = max(4, min(size, -(-len(todo) // (4 * executor.workers))))
     if len(todo) <= size and not isinstance(executor, DaskExecutor):

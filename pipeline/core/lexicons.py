@@ -41,15 +41,12 @@ def data_fingerprint(*names: str) -> str:
     return h.hexdigest()[:16]
 
 
-_data = data_file
-
-
 def _csv(name: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(_data(name).read_text(encoding="utf-8").splitlines()))
+    return list(csv.DictReader(data_file(name).read_text(encoding="utf-8").splitlines()))
 
 
 def _toml(name: str) -> dict:
-    return tomllib.loads(_data(name).read_text(encoding="utf-8"))
+    return tomllib.loads(data_file(name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,6 @@ def orgs() -> tuple[OrgEntry, ...]:
     return tuple(out)
 
 
-
 @lru_cache(maxsize=1)
 def org_index() -> dict[str, OrgEntry]:
     """Canonical name -> organisation (lexicon bodies and news agencies)."""
@@ -139,10 +135,8 @@ def names() -> dict:
 
 def fingerprint() -> str:
     """Changes whenever a data file of the ner stage changes."""
-    h = hashlib.sha256()
-    for name in ("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml", "names.toml"):
-        h.update(_data(name).read_bytes())
-    return h.hexdigest()[:16]
+    return data_fingerprint("states.csv", "orgs.csv", "news_agencies.csv", "orgs.toml", "offices.toml", "persons.toml",
+                            "names.toml")
 
 
 @lru_cache(maxsize=1)

@@ -103,11 +103,38 @@ def save_pipeline(nlp, path: str | os.PathLike) -> Path:
     """``nlp.to_disk(path)``, atomically: written into a temporary directory beside ``path`` and
     renamed into place (an existing pipeline there is replaced whole). Returns ``path``."""
     path = Path(path)
+    _replace_dir(_saved_beside(nlp, path), path)
+    return path
+
+
+def update_pipeline(nlp, path: str | os.PathLike) -> str:
+    """Save ``nlp`` to ``path`` unless the pipeline there is already the same (then nothing on disk
+    changes); returns its :func:`pipeline_fingerprint`. One ``to_disk`` either way."""
+    path = Path(path)
+    tmp = _saved_beside(nlp, path)
+    fp = _directory_fingerprint(tmp)
+    if path.is_dir() and not path.is_symlink() and _directory_fingerprint(path) == fp:
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        _replace_dir(tmp, path)
+    return fp
+
+
+def _saved_beside(nlp, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
     try:
         nlp.to_disk(tmp)
         os.chmod(tmp, 0o755)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _replace_dir(tmp: Path, path: Path) -> None:
+    """Rename the directory ``tmp`` to ``path``, replacing a pipeline directory there whole."""
+    try:
         if path.exists() or path.is_symlink():
             if not path.is_dir() or path.is_symlink():
                 raise FileExistsError(f"{path} exists and is not a pipeline directory")
@@ -124,7 +151,6 @@ def save_pipeline(nlp, path: str | os.PathLike) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return path
 
 
 def load_pipeline(path: str | os.PathLike, **kwargs):

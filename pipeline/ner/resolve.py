@@ -160,8 +160,8 @@ ACTOR_DEPS = {"nsubj", "nsubjpass", "poss"}
 _NP_GLUE = {"'s", "’s", "-", "the", "a", "an", "its", "their", "his", "her", "then", "former", "acting"}
 
 
-def _ents_by_token(doc: Doc) -> dict[int, Span]:
-    return {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+def _ents_by_token(doc: Doc, ents: tuple[Span, ...] | None = None) -> dict[int, Span]:
+    return {i: ent for ent in (doc.ents if ents is None else ents) for i in range(ent.start, ent.end)}
 
 
 def _demonyms(doc: Doc) -> dict[int, Span]:
@@ -494,7 +494,7 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tupl
     """(office mention, the PERSON mention that holds it), where the text says so:
     `leader Kim`, `special envoy for North Korea Sung Kim`, `Kim Yo Jong, vice department director`."""
     ents = doc.ents  # built once: Doc.ents makes its spans anew on every access
-    by_tok = by_tok if by_tok is not None else {i: ent for ent in ents for i in range(ent.start, ent.end)}
+    by_tok = by_tok if by_tok is not None else _ents_by_token(doc, ents)
     pairs: list[tuple[Span, Span]] = []
     for ent in ents:
         if ent.label_ != "OFFICE":

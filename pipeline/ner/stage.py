@@ -214,19 +214,16 @@ class NerStage(Stage):
         return {"model_dir": str(model_dir(settings).absolute()), "fingerprint": None}
 
     def _fingerprint(self, settings: Settings, context: dict) -> str:
-        """Built on first need (a run with no document to parse loads no model): the pipeline,
+        """Built on first need (a run where no document was cleaned builds no model): the pipeline,
         model and lexicons, saved to ``nlp-model/`` where every worker loads it from; its files
         are its fingerprint."""
         if context["fingerprint"] is None:
             import gc
 
-            from pipeline.ner.nlp import build_nlp, pipeline_fingerprint, save_pipeline
+            from pipeline.ner.nlp import build_nlp, update_pipeline
 
             nlp = build_nlp(settings.model)
-            fp = pipeline_fingerprint(nlp)
-            saved = Path(context["model_dir"])
-            if not (saved / "config.cfg").exists() or pipeline_fingerprint(saved) != fp:
-                save_pipeline(nlp, saved)  # else left as it is: a re-run writes nothing
+            fp = update_pipeline(nlp, context["model_dir"])  # a re-run with the same pipeline writes nothing
             _PIPELINES[context["model_dir"]] = nlp
             gc.freeze()
             context["fingerprint"] = hashlib.sha256(json.dumps(

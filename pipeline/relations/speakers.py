@@ -720,7 +720,8 @@ class SpeakerResolver:
         return res
 
     def _speaker_state(self, speaker_ids: list[str]) -> str:
-        """``_speaker_state(self.ents, speaker_ids)``, from the entity table read once."""
+        """The speaker's state: a state id among ``speaker_ids``, else the state of the first of them
+        whose entity has one."""
         for sid in speaker_ids:
             if sid.startswith("state:"):
                 return sid
@@ -807,13 +808,3 @@ def _demonym_noun(dem: Span) -> Token:
     while head.pos_ == "ADJ" and head.head is not head and head.dep_ in ("conj", "amod"):
         head = head.head
     return head
-
-
-def _speaker_state(ents: tuple[Span, ...], speaker_ids: list[str]) -> str:
-    for sid in speaker_ids:
-        if sid.startswith("state:"):
-            return sid
-        for ent in ents:
-            if ent._.entity_id == sid and ent._.state:
-                return f"state:{ent._.state}"
-    return ""

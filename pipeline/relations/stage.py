@@ -231,33 +231,6 @@ def fingerprint(tagger, scope: str = "speech") -> str:
     return h.hexdigest()[:16]
 
 
-# Documents whose windows the attribution tagger reads in one batch of forward passes: one.
-# The int8 model quantises its activations with one scale per batch tensor (ONNX
-# DynamicQuantizeLinear), so a document read beside others could get other tags than alone; one
-# document a batch keeps its tags its own whatever the batching, executor or number of workers
-# (measured: as fast as 8 a batch on PolNeAR dev, 14.0 s vs 14.2 s).
-TAGGER_BATCH_DOCS = 1
-
-
-def _batch_tags(tagger, docs: list[Doc]) -> list[list[str] | Exception | None]:
-    """The tagger's tags of each document (None without a tagger), batched across documents
-    when it can; a batch that fails is redone one document at a time so only the bad one fails."""
-    if tagger is None or not docs:
-        return [None] * len(docs)
-    if hasattr(tagger, "tags_batch"):
-        try:
-            return list(tagger.tags_batch(docs))
-        except Exception:
-            pass
-    out: list[list[str] | Exception | None] = []
-    for d in docs:
-        try:
-            out.append(tagger.tags(d))
-        except Exception as exc:
-            out.append(exc)
-    return out
-
-
 @lru_cache(maxsize=2)
 def _tagger(settings: Settings):
     """The attribution tagger, loaded once per process with this worker's share of the CPUs."""
@@ -268,15 +241,8 @@ def _tagger(settings: Settings):
     return tagger
 
 
-def _record(key: str, doc: Doc | None, tags, error: str, tagger, scope: str) -> dict:
-    try:
-        if doc is None:
-            raise ValueError(error)
-        if isinstance(tags, Exception):
-            raise tags
-        return {"key": key, "status": "ok", "error": "", **_records(doc, tagger, tags, scope)}
-    except Exception as exc:  # one bad document must not stop the run
-        return {"key": key, "status": "error", "error": f"{type(exc).__name__}: {exc}", "statements": [], "relations": []}
+def _error_record(key: str, error: str) -> dict:
+    return {"key": key, "status": "error", "error": error, "statements": [], "relations": []}
 
 
 @lru_cache(maxsize=1)
@@ -294,24 +260,22 @@ def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[
     vocab = _vocab()
     out_dir = settings.output_dir / "relations"
     out: list[Outcome] = []
-    for i in range(0, len(items), TAGGER_BATCH_DOCS):
-        batch = items[i:i + TAGGER_BATCH_DOCS]
-        docs: list[Doc | None] = []
-        errors: list[str] = []
-        for it in batch:
+    for it in items:
+        # The tagger reads one document at a time: the int8 model quantises its activations with
+        # one scale per batch tensor (ONNX DynamicQuantizeLinear), so a document read beside others
+        # could get other tags than alone; alone, its tags are its own whatever the batching,
+        # executor or number of workers (and as fast: 14.0 s vs 14.2 s for 8 a batch, PolNeAR dev).
+        try:
+            (doc,) = list(DocBin().from_bytes(Path(it.path).read_bytes()).get_docs(vocab))
+        except Exception as exc:
+            rec = _error_record(it.key, f"unreadable DocBin: {type(exc).__name__}: {exc}")
+        else:
             try:
-                (doc,) = list(DocBin().from_bytes(Path(it.path).read_bytes()).get_docs(vocab))
-                docs.append(doc)
-                errors.append("")
-            except Exception as exc:
-                docs.append(None)
-                errors.append(f"unreadable DocBin: {type(exc).__name__}: {exc}")
-        parsed = [d for d in docs if d is not None]
-        tags = iter(_batch_tags(tagger, parsed))
-        for it, doc, error in zip(batch, docs, errors):
-            rec = _record(it.key, doc, next(tags) if doc is not None else None, error, tagger, settings.statements)
-            written = write_text_atomic(out_dir / f"{it.name}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
-            out.append(Outcome(it.name, rec["status"], rec["error"], written=written))
+                rec = {"key": it.key, "status": "ok", "error": "", **_records(doc, tagger, None, settings.statements)}
+            except Exception as exc:  # one bad document must not stop the run
+                rec = _error_record(it.key, f"{type(exc).__name__}: {exc}")
+        written = write_text_atomic(out_dir / f"{it.name}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+        out.append(Outcome(it.name, rec["status"], rec["error"], written=written))
     return out
 
 

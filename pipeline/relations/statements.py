@@ -23,7 +23,7 @@ import re
 import tomllib
 import weakref
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
@@ -73,9 +73,21 @@ class CueLexicon:
     speaker_nouns: frozenset[str] = frozenset()  # common nouns for people and bodies who speak
     tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
+    # the string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for: `according`
+    # and stance adjectives, cue verbs, clause verbs, cue nouns (derived)
+    hashes: tuple = field(default=(), compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "verbs", self.clause | self.to | self.obj | self.cognition)
+        import numpy as np
+        from spacy.strings import get_string_id
+
+        def hashes(words: Iterable[str]):
+            return np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
+
+        verbs = self.clause | self.to | self.obj | self.cognition
+        object.__setattr__(self, "verbs", verbs)
+        object.__setattr__(self, "hashes", (hashes({"according"} | self.adjectives), hashes(verbs | {"quote"}),
+                                            hashes(self.clause), hashes(self.nouns)))
 
 
 @lru_cache(maxsize=1)
@@ -114,47 +126,41 @@ def _cue_rates(min_rate: float, min_cue: int) -> frozenset[tuple[str, str]]:
 
 # -- helpers --------------------------------------------------------------------
 
-_ENTS: "weakref.WeakKeyDictionary[Doc, tuple]" = weakref.WeakKeyDictionary()
+# What extractors read of a document again and again, computed once per document. The memo lives
+# as long as the document (a weak reference, not an ``id()``).
+_MEMO: "weakref.WeakKeyDictionary[Doc, dict]" = weakref.WeakKeyDictionary()
+
+
+def _memo(doc: Doc, key: str, make):
+    memo = _MEMO.setdefault(doc, {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def ents_of(doc: Doc) -> tuple:
     """``doc.ents``, read once per document: spaCy builds the spans anew on every access, and the
     extractors ask for them per statement and per token. The relations stage reads documents whose
-    entities the ner stage has fixed; the memo lives as long as the document (a weak reference, not
-    an ``id()``), and :func:`forget_ents` drops it if a caller sets new entities."""
-    ents = _ENTS.get(doc)
-    if ents is None:
-        ents = _ENTS[doc] = tuple(doc.ents)
-    return ents
-
-
-_ENT_TABLES: "weakref.WeakKeyDictionary[Doc, tuple]" = weakref.WeakKeyDictionary()
+    entities the ner stage has fixed; :func:`forget_ents` drops the memo if a caller sets new entities."""
+    return _memo(doc, "ents", lambda: tuple(doc.ents))
 
 
 def ent_table(doc: Doc) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, label) of each entity of :func:`ents_of`, read once per document (a ``Span``'s
-    label is a string lookup on every access)."""
-    table = _ENT_TABLES.get(doc)
-    if table is None:
-        table = _ENT_TABLES[doc] = tuple((e.start, e.end, e.label_) for e in ents_of(doc))
-    return table
+    """(start, end, label) of each entity of :func:`ents_of` (a ``Span``'s label is a string lookup
+    on every access)."""
+    return _memo(doc, "ent_table", lambda: tuple((e.start, e.end, e.label_) for e in ents_of(doc)))
 
 
 def forget_ents(doc: Doc) -> None:
-    _ENTS.pop(doc, None)
-    _ENT_TABLES.pop(doc, None)
-
-
-_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+    memo = _MEMO.get(doc, {})
+    memo.pop("ents", None)
+    memo.pop("ent_table", None)
 
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined once per document: spaCy joins every token's text on every access, and
     a document's text never changes (retokenizing keeps it)."""
-    text = _TEXTS.get(doc)
-    if text is None:
-        text = _TEXTS[doc] = doc.text
-    return text
+    return _memo(doc, "text", lambda: doc.text)
 
 
 def sent_starts(doc: Doc) -> list[int]:
@@ -617,24 +623,6 @@ def _speaker_of(doc: Doc, verb: Token, subj: Token | None = None) -> tuple[int, 
     return speaker_span(doc, antecedent(subj))
 
 
-_CUE_HASHES: dict[int, tuple] = {}
-
-
-def _cue_hashes(lex: CueLexicon) -> tuple:
-    """The string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for."""
-    hit = _CUE_HASHES.get(id(lex))
-    if hit is None or hit[0] is not lex:
-        import numpy as np
-        from spacy.strings import get_string_id
-
-        def hashes(words: Iterable[str]):
-            return np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
-
-        hit = _CUE_HASHES[id(lex)] = (lex, hashes({"according"} | lex.adjectives), hashes(lex.verbs | {"quote"}),
-                                      hashes(lex.clause), hashes(lex.nouns))
-    return hit[1:]
-
-
 def _syntax_candidates(doc: Doc, lex: CueLexicon) -> list[int]:
     """The tokens where ``syntax`` can find a statement (a superset, from the token arrays: the
     others would be passed over by every branch, or rejected at once by ``_verb_statement`` for a
@@ -645,7 +633,7 @@ def _syntax_candidates(doc: Doc, lex: CueLexicon) -> list[int]:
 
     if not len(doc):
         return []
-    words, verbs, clause, nouns = _cue_hashes(lex)
+    words, verbs, clause, nouns = lex.hashes
     arr = doc.to_array([LOWER, LEMMA, POS])
     lower, lemma, pos = arr[:, 0], arr[:, 1], arr[:, 2]
     mask = np.isin(lower, words) | ((pos == VERB) & np.isin(lemma, verbs)) | \

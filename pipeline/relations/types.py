@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -55,6 +55,14 @@ class TypeLexicon:
     dangers: frozenset[str]
     agreements: frozenset[str]
     concluding: frozenset[str]
+    # first lemma of a phrase -> its positions in ``acts`` (derived)
+    acts_by_first: dict[str, tuple[int, ...]] | None = field(default=None, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[int]] = {}
+        for k, (phrase, _) in enumerate(self.acts):
+            index.setdefault(phrase[0], []).append(k)
+        object.__setattr__(self, "acts_by_first", {w: tuple(ks) for w, ks in index.items()})
 
 
 @lru_cache(maxsize=1)
@@ -75,36 +83,14 @@ def _lemma(t: Token) -> str:
     return "not" if t.lower_ in NEGATIONS else t.lemma_.lower()
 
 
-_ACTS_INDEX: dict[int, tuple] = {}
-
-
-def _acts_by_first_word(acts: tuple) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """The positions in ``acts`` of the phrases by their first word, and those of empty phrases."""
-    hit = _ACTS_INDEX.get(id(acts))
-    if hit is None or hit[0] is not acts:
-        by_first: dict[str, list[int]] = {}
-        always = []
-        for k, (phrase, _) in enumerate(acts):
-            if phrase:
-                by_first.setdefault(phrase[0], []).append(k)
-            else:
-                always.append(k)
-        hit = _ACTS_INDEX[id(acts)] = (acts, {w: tuple(ks) for w, ks in by_first.items()}, tuple(always))
-    return hit[1], hit[2]
-
-
 def act_at(tokens: list[Token], lex: TypeLexicon, anchor: Token | None = None) -> str:
     """The act a run of tokens names (a lemma phrase of the lexicon inside it), or "";
     with ``anchor``, only a phrase that holds that verb or its adjective complement (the verb's
     own act, `was not interested`; not a noun after it: `appeared to have no direct rebuke`)."""
     lemmas = [_lemma(t) for t in tokens]
-    by_first, always = _acts_by_first_word(lex.acts)
     # only the phrases whose first word is among the lemmas can match: the same first match, in the
     # lexicon's order, without trying the other phrases at every position
-    order = set(always)
-    for w in set(lemmas):
-        order.update(by_first.get(w, ()))
-    for k in sorted(order):
+    for k in sorted({k for w in set(lemmas) for k in lex.acts_by_first.get(w, ())}):
         phrase, typ = lex.acts[k]
         n = len(phrase)
         for i in range(len(lemmas) - n + 1):

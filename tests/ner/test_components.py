@@ -132,7 +132,7 @@ def test_to_disk_from_disk_round_trip_without_pipeline_data(made_up, tmp_path, m
     def no_data(*args, **kwargs):
         raise AssertionError("pipeline/data read")
 
-    for loader in ("states", "orgs", "org_grammar", "offices", "persons", "names", "_data"):
+    for loader in ("states", "orgs", "org_grammar", "offices", "persons", "names", "data_file"):
         monkeypatch.setattr(lexicons, loader, no_data)
     loaded = load_pipeline(tmp_path / "nlp")
     assert loaded.pipe_names == made_up.pipe_names

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -25,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.relations.attribution.labels import TAGS
 from pipeline.relations.attribution.wordpieces import batch_inputs, encode, load_tokenizer, log_softmax, stitch, token_pieces, viterbi, windows
+from pipeline.core.executor import available_cpus
 
 MODEL_FILES = ("model.int8.onnx", "model.onnx")
 SPANS_KEY = "attribution"
@@ -32,13 +32,6 @@ SPANS_KEY = "attribution"
 
 class TaggerModelError(RuntimeError):
     """The model directory is missing, incomplete or unreadable (a one-line message)."""
-
-
-def available_threads() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def is_transformer_dir(path: Path) -> bool:
@@ -68,7 +61,7 @@ class TransformerTagger:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads or available_threads()
+        opts.intra_op_num_threads = threads or available_cpus()
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
