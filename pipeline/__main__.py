@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ from pipeline.ner import stage as ner
 from pipeline.relations import stage as relations
 from pipeline.core.executor import EXECUTORS, StageError, StageReport, make_executor
 from pipeline.core.config import Settings, from_env
+from pipeline.core.lock import LockBusy, RunLock
+from pipeline.core.storage import describe_os_error
 from pipeline.core.progress import setup_logging
 
 log = logging.getLogger("newsgraph")
@@ -43,6 +46,16 @@ def _common(p: argparse.ArgumentParser, input_help: str) -> None:
     p.add_argument("--output", metavar="DIR", help="output directory (default: outputs, or $NEWSGRAPH_OUT)")
     p.add_argument("--model", metavar="NAME", help="spaCy model package (default: en_core_web_sm, or $NEWSGRAPH_MODEL)")
     p.add_argument("--max-bytes", type=int, metavar="N", help="skip input files larger than N bytes (default: 10 MB)")
+    p.add_argument("--max-chars", type=int, metavar="N", help="skip documents longer than N characters after "
+                   "cleaning (default: 1,000,000; 0: no limit)")
+    p.add_argument("--max-sentence-words", type=int, metavar="N", help="relations: do not search sentences longer "
+                   "than N words for statements (default: 1,000; 0: no limit)")
+    p.add_argument("--doc-timeout", type=float, metavar="SECONDS", help="give up a document that takes longer than "
+                   "this in one stage, as an error (default: 300; 0: no limit)")
+    p.add_argument("--doc-memory", type=int, metavar="MB", help="give up a document that grows its worker by more "
+                   "than this, as an error (default: 3000; 0: no limit)")
+    p.add_argument("--wait", action="store_true", help="when another run is using the output directory, wait for "
+                   "it to finish (default: say so and exit)")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when any document was skipped or failed")
     p.add_argument("--force", action="store_true", help="redo every document even when its input is unchanged")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; per-document errors still print")
@@ -97,8 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(quiet=args.quiet, verbose=args.verbose)
     if args.command == "explain":
         return _explain(args)
-    settings = from_env().with_overrides(
-        output_dir=args.output, model=args.model, max_bytes=args.max_bytes,
+    try:
+        env_settings = from_env()
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    settings = env_settings.with_overrides(
+        output_dir=args.output, model=args.model, max_bytes=args.max_bytes, max_chars=args.max_chars,
+        max_sentence_words=args.max_sentence_words, doc_timeout=args.doc_timeout, doc_memory=args.doc_memory,
         quiet=args.quiet, strict=args.strict, force=args.force, threads=args.threads, statements=args.statements,
         workers=args.workers, executor=args.executor, scheduler=args.scheduler, batch_docs=args.batch_docs,
     )
@@ -106,18 +125,49 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.with_overrides(use_tagger=False)
     if args.attribution_model:
         settings = settings.with_overrides(attribution_model=args.attribution_model)
-    if args.command == "evaluate":
-        return _evaluate(args, settings)
-    names = list(STAGES) if args.command == "run" else [args.command]
-    status, reports, executor = _run_stages(settings, names, args.input, show=not args.quiet)
-    if status:
-        return status
-    if args.command == "run":
-        from pipeline.core.storage import write_text_atomic
+    try:
+        with RunLock(settings.output_dir, wait=args.wait,
+                     on_wait=lambda who: log.warning("waiting for the run using %s (%s)", settings.output_dir, who)):
+            if args.command == "evaluate":
+                return _evaluate(args, settings)
+            return _run_command(args, settings)
+    except LockBusy as exc:
+        log.error("%s", exc)
+        return 2
+    except OSError as exc:  # the output directory cannot be written (read-only, full disk, quota)
+        log.error("%s", describe_os_error(exc))
+        return 2
 
-        write_text_atomic(settings.output_dir / "run.json", json.dumps(
-            {"executor": executor.name, "workers": executor.workers,
-             "stages": {r.stage: r.to_json() for r in reports}}, indent=1) + "\n")
+
+def _run_command(args, settings: Settings) -> int:
+    """A stage sub-command, or ``run``: every stage, with ``run.json`` saying how far it got
+    (``running`` while it runs, so a killed run is told from a finished one; then ``complete``
+    or ``failed``)."""
+    from pipeline.core.storage import write_text_atomic
+
+    names = list(STAGES) if args.command == "run" else [args.command]
+    state = {"status": "running", "pid": os.getpid(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    if args.command == "run":
+        write_text_atomic(settings.output_dir / "run.json", json.dumps(state, indent=1) + "\n")
+    try:
+        status, reports, executor = _run_stages(settings, names, args.input, show=not args.quiet)
+    except OSError as exc:
+        status, reports, executor, error = 2, [], None, describe_os_error(exc)
+    else:
+        error = "" if not status else "see the messages of the run"
+    if args.command == "run":
+        state = {"status": "failed" if status else "complete",
+                 **({"error": error} if status else {}),
+                 "executor": executor.name if executor else None, "workers": executor.workers if executor else None,
+                 "stages": {r.stage: r.to_json() for r in reports}}
+        try:
+            write_text_atomic(settings.output_dir / "run.json", json.dumps(state, indent=1) + "\n")
+        except OSError:
+            pass  # the error that stopped the run is the one to report
+    if status:
+        if error and error != "see the messages of the run":
+            log.error("%s", error)
+        return status
     failed = sum(r.failed for r in reports)
     if args.strict and failed:
         log.error("--strict: %d document(s) were not processed", failed)

@@ -24,6 +24,7 @@ import networkx as nx
 from matplotlib.ticker import MaxNLocator
 import pandas as pd
 from IPython.display import Markdown, display
+from pipeline.core.storage import read_table
 
 pd.set_option("display.max_colwidth", 120)
 plt.rcParams.update({"figure.dpi": 110, "axes.titlesize": 13, "axes.labelsize": 11})
@@ -33,8 +34,10 @@ tables = out / "tables"
 
 
 def read(name):
+    # read_table: pandas.read_csv of strings, with the apostrophe that keeps a formula-like cell
+    # inert in a spreadsheet (`'=...`) taken off
     path = tables / name
-    return pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame()
+    return read_table(path) if path.exists() else pd.DataFrame()
 
 
 documents, entities = read("documents.csv"), read("entities.csv")

@@ -33,6 +33,16 @@ class Settings:
     force: bool = False
     # texts longer than this are parsed in pieces (characters)
     chunk_chars: int = 100_000
+    # -- bounded work per document (0: no limit) ------------------------------
+    # documents longer than this after cleaning are skipped (characters; spaCy's own default
+    # limit, about 170,000 words, many times the longest news article)
+    max_chars: int = 1_000_000
+    # sentences longer than this are not searched for statements (words)
+    max_sentence_words: int = 1_000
+    # seconds one document may take in one stage before it is given up as an error
+    doc_timeout: float = 300.0
+    # memory one document may add to its worker process before it is given up (MB)
+    doc_memory: int = 3_000
     # the statistical attribution tagger (relations stage); None: the one shipped in pipeline/models/
     attribution_model: str | None = None
     use_tagger: bool = True
@@ -72,6 +82,10 @@ _ENV = {
     "output_dir": "NEWSGRAPH_OUT",
     "model": "NEWSGRAPH_MODEL",
     "max_bytes": "NEWSGRAPH_MAX_BYTES",
+    "max_chars": "NEWSGRAPH_MAX_CHARS",
+    "max_sentence_words": "NEWSGRAPH_MAX_SENTENCE_WORDS",
+    "doc_timeout": "NEWSGRAPH_DOC_TIMEOUT",
+    "doc_memory": "NEWSGRAPH_DOC_MEMORY",
     "threads": "NEWSGRAPH_THREADS",
     "statements": "NEWSGRAPH_STATEMENTS",
     "executor": "NEWSGRAPH_EXECUTOR",
@@ -89,5 +103,9 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     for name, var in _ENV.items():
         if env.get(var):
             value = env[var]
-            kw[name] = int(value) if types[name] in (int, "int") else value
+            conv = {"int": int, "float": float}.get(getattr(types[name], "__name__", types[name]))
+            try:
+                kw[name] = conv(value) if conv else value
+            except ValueError:
+                raise ValueError(f"{var}={value!r} is not a number") from None
     return Settings().with_overrides(**kw)

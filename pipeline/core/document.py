@@ -235,6 +235,13 @@ class Removed:
     text: str
 
 
+def read_raw_text(path: str, encoding: str = "utf-8") -> str:
+    """A raw file's text as its offsets index it: decoded with the codec stage 1 found
+    (``CleanDocument.encoding``, the ``encoding`` column of documents.csv), universal newlines."""
+    with open(path, encoding=encoding or "utf-8") as fh:
+        return fh.read()
+
+
 @dataclass
 class CleanDocument:
     """Stage 1's output for one input file; read by every later stage."""
@@ -254,6 +261,7 @@ class CleanDocument:
     text: str = ""
     offset_map: OffsetMap = field(default_factory=lambda: OffsetMap.identity(0))
     cleaner: str = ""  # fingerprint of the cleaning rules that made it
+    encoding: str = "utf-8"  # codec the raw text was read with: offsets index open(path, encoding=...).read()
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw-file span of the clean-text span ``[start, end)``."""

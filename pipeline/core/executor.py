@@ -216,10 +216,20 @@ class ProcessExecutor:
                                              initializer=_init_worker, initargs=(_cpu_share(self.workers),))
         return self._pool
 
+    def _submit(self, fn: Callable, job: tuple):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(fn, *job)
+        except BrokenProcessPool:  # a worker died (the batches it broke fail with it): a new pool
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return self.pool.submit(fn, *job)
+
     def map(self, fn: Callable, jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        return _stream(fn, jobs, 2 * self.workers, lambda f, job: self.pool.submit(f, *job),
+        return _stream(fn, jobs, 2 * self.workers, self._submit,
                        lambda futures: wait(futures, return_when=FIRST_COMPLETED).done)
 
     def close(self) -> None:
@@ -289,6 +299,20 @@ def worker_threads(settings_threads: int) -> int:
     return int(os.environ.get(WORKER_THREADS_ENV, "0") or 0) or available_cpus()
 
 
+def _worker_died(exc: BaseException) -> bool:
+    """Whether a batch failed because its worker process died (killed by the OOM killer or a
+    signal) rather than by an exception of the work."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, BrokenProcessPool):
+        return True
+    try:  # dask.distributed: the task's worker died (too many times)
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        return False
+    return isinstance(exc, KilledWorker)
+
+
 # -- running a stage ---------------------------------------------------------
 def _batches(items: Sequence[Item], size: int) -> Iterator[list[Item]]:
     for i in range(0, len(items), size):
@@ -299,7 +323,7 @@ def run_stage(stage: Stage, settings, executor=None) -> StageReport:
     """Run ``stage``: plan on the client, per-document work on ``executor``, then the
     cross-document step. Outputs do not depend on the executor or the number of workers."""
     from .progress import progress
-    from .storage import remove_stale_temp_files
+    from .storage import OutputError, remove_stale_temp_files
 
     t0 = time.perf_counter()
     executor = executor or LocalExecutor()
@@ -324,15 +348,31 @@ def run_stage(stage: Stage, settings, executor=None) -> StageReport:
     if len(todo) <= size and not isinstance(executor, DaskExecutor):
         executor = LocalExecutor()  # one batch: not worth starting workers for
 
-    def results() -> Iterator[Outcome]:
-        for (_, _, batch), res in executor.map(fn, ((settings, context, b) for b in _batches(todo, size))):
+    def outcomes_of(jobs: Iterable[list[Item]], retry: list[Item] | None) -> Iterator[Outcome]:
+        for (_, _, batch), res in executor.map(fn, ((settings, context, b) for b in jobs)):
+            if isinstance(res, OutputError):  # the output cannot be written (disk full, read-only): stop
+                raise res
+            if isinstance(res, BaseException) and retry is not None and _worker_died(res):
+                retry.extend(batch)  # which of them killed the worker? each alone will tell
+                continue
             if isinstance(res, BaseException):  # the worker itself failed: every document of its batch
-                msg = f"{type(res).__name__}: {str(res).splitlines()[0][:200] if str(res) else ''}"
+                if _worker_died(res):
+                    msg = "its worker process died (killed by the system: out of memory?)"
+                else:
+                    msg = f"{type(res).__name__}: {str(res).splitlines()[0][:200] if str(res) else ''}"
                 res = [stage.failed(it, f"the worker failed: {msg}") for it in batch]
                 for it in batch:  # an older shard must not stand in for the document
                     for suffix in stage.shard_suffixes:
                         (out / f"{it.name}{suffix}").unlink(missing_ok=True)
             yield from res
+
+    def results() -> Iterator[Outcome]:
+        retry: list[Item] = []
+        yield from outcomes_of(_batches(todo, size), retry)
+        if retry:
+            stage_log.warning("a worker process died; %d document(s) of its batches are redone one by one", len(retry))
+            for it in retry:  # alone in flight: a death is that document's
+                yield from outcomes_of([[it]], None)
 
     for o in progress(results(), desc=stage.name, quiet=settings.quiet, total=len(todo)):
         outcomes[o.name] = o

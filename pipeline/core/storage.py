@@ -11,12 +11,36 @@ import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
 # mkstemp creates files readable by the owner only; outputs get the usual mode
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+
+
+class OutputError(OSError):
+    """An output file could not be written (disk full, quota, read-only filesystem, permissions):
+    the run cannot go on. ``filename`` is the file that was being written."""
+
+    def __str__(self) -> str:
+        return f"cannot write {self.filename}: {self.strerror}"
+
+
+def _output_error(exc: OSError, path: Path) -> OutputError:
+    if isinstance(exc, OutputError):
+        return exc
+    return OutputError(exc.errno, exc.strerror or str(exc), str(path))
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an operating-system error, naming the file."""
+    if isinstance(exc, OutputError):
+        return str(exc)
+    if exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -35,20 +59,24 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+        if isinstance(exc, OSError):
+            raise _output_error(exc, path) from exc
         raise
     return True
 
@@ -64,12 +92,44 @@ def remove_stale_temp_files(directory: Path) -> None:
             p.unlink(missing_ok=True)
 
 
+# -- CSV: safe to open in a spreadsheet --------------------------------------------------------
+# A cell that starts with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+# (CSV injection: `=HYPERLINK(...)` quoted in an article would become a live link or worse).
+FORMULA_START = "=+-@\t\r"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a
+    leading apostrophe (what spreadsheets themselves use to mark a cell as text; OWASP's advice).
+    Numbers stay numbers (``-2.5``). Reversible by :func:`spreadsheet_value`: a text that already
+    starts with an apostrophe followed by one of those (or by another apostrophe) gets one too."""
+    if not isinstance(value, str) or not value:
+        return value
+    c = value[0]
+    if (c in FORMULA_START and not _NUMBER.fullmatch(value)) or \
+            (c == "'" and len(value) > 1 and value[1] in FORMULA_START + "'"):
+        return "'" + value
+    return value
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The value :func:`spreadsheet_safe` wrote as ``cell``."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START + "'":
+        return cell[1:]
+    return cell
+
+
+def _safe_row(row: dict, columns: list[str]) -> dict:
+    return {k: spreadsheet_safe(row.get(k, "")) for k in columns}
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> bool:
-    """A CSV table (UTF-8, no BOM, header row), written atomically."""
+    """A CSV table (UTF-8, no BOM, header row, cells safe in a spreadsheet), written atomically."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_safe_row(r, columns) for r in rows)
     return write_text_atomic(path, buf.getvalue())
 
 
@@ -87,37 +147,81 @@ class AtomicCSV:
         self.changed = False
 
     def __enter__(self) -> "AtomicCSV":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        except OSError as exc:
+            raise _output_error(exc, self.path) from exc
         os.fchmod(fd, 0o666 & ~_UMASK)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.writer = csv.DictWriter(self.fh, fieldnames=self.columns, lineterminator="\n", extrasaction="ignore")
-        self.writer.writeheader()
+        try:
+            self.writer.writeheader()
+        except BaseException:
+            self._drop()
+            raise
         return self
 
     def write(self, row: dict) -> None:
-        self.writer.writerow(row)
+        try:
+            self.writer.writerow(_safe_row(row, self.columns))
+        except OSError as exc:
+            raise _output_error(exc, self.path) from exc
+
+    def _drop(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except FileNotFoundError:
+            pass
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self.fh.close()
         if exc_type is not None:
-            os.unlink(self.tmp)
+            self._drop()
             return
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+        except OSError as err:  # the last rows did not fit (a full disk shows here)
+            self._drop()
+            raise _output_error(err, self.path) from err
         import filecmp
 
         if self.path.exists() and filecmp.cmp(self.tmp, self.path, shallow=False):
             os.unlink(self.tmp)
         else:
-            os.replace(self.tmp, self.path)
+            try:
+                os.replace(self.tmp, self.path)
+            except OSError as err:
+                self._drop()
+                raise _output_error(err, self.path) from err
             self.changed = True
 
 
 def read_rows(path: Path) -> list[dict]:
-    """The rows of a CSV table as dicts (none when the file is not there)."""
+    """The rows of a CSV table as dicts of the values written (none when the file is not there)."""
     if not Path(path).exists():
         return []
     with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: spreadsheet_value(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(fh)]
+
+
+def read_table(path: Path):
+    """A CSV table as a pandas DataFrame of strings, with the values written (the apostrophe
+    :func:`spreadsheet_safe` puts before a formula-like text taken off)."""
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for c in df.columns:
+        col = df[c]
+        if col.str.startswith("'").any():
+            df[c] = col.map(spreadsheet_value)
+    return df
 
 
 def load_msgpack_plugins_once() -> None:

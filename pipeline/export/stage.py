@@ -12,40 +12,79 @@ GEXF; its known faults (SCHEMA: shared/gexf-schema/README.md) are avoided by
 sanitising attributes (no ``None``, no lists, dates as ISO strings, no
 XML-illegal characters) and fixing the two things it writes wrong (a graph
 name, which GEXF 1.3 does not allow, and the 1.3 xsi namespace).
+
+Article text is hostile input (issue 13, safe outputs):
+
+- XML: networkx serialises through ElementTree, which escapes ``& < > "`` (and
+  tab / newline / CR in attribute values), but writes characters that XML 1.0
+  forbids (C0 controls but tab, newline, CR; U+FFFE, U+FFFF; lone surrogates)
+  as they are, which leaves a file no XML parser reads. :func:`xml_safe` drops
+  them: from every cell of the tables as export reads them (so ids stay the same
+  in every output) and, for a graph built elsewhere, from the graph it serialises.
+- HTML: every value is escaped (``html.escape``; displaCy escapes the text it
+  marks, not the labels, which are escaped here); the only links built from data
+  are the index's links to document pages, relative file names, URL-quoted (so
+  never ``javascript:`` and never out of ``html/``); every page carries a
+  Content-Security-Policy that runs no script at all.
+- Paths: a page's file name comes from its document id (an input file name);
+  :func:`page_names` keeps it one plain file name (not ``index.html``, not too
+  long), :func:`child_path` refuses one that would leave its folder, and every
+  output path is checked to be under the output directory before it is written.
 """
 from __future__ import annotations
 
+import hashlib
 import html as _html
 import logging
+import os
 import re
 import warnings
 from pathlib import Path
+from typing import Iterable
+from urllib.parse import quote
 
 import networkx as nx
 import pandas as pd
 
 from pipeline.core.config import Settings
+from pipeline.core.document import read_raw_text
 from pipeline.core.executor import StageError, StageReport
-from pipeline.core.storage import write_bytes_atomic
+from pipeline.core.storage import read_table as storage_read_table, spreadsheet_safe, write_bytes_atomic
 
 log = logging.getLogger("newsgraph.export")
 
 NODE_ATTRS = ["label", "type", "state", "mention_count", "doc_count", "first_seen", "last_seen"]
 RELATIONS = ("HOLDS_OFFICE", "OFFICE_OF", "PART_OF", "AFFILIATED_WITH")
+# the characters XML 1.0 forbids (its Char production allows tab, newline, CR, U+0020-U+D7FF,
+# U+E000-U+FFFD and U+10000 up): C0 controls, lone surrogates, U+FFFE and U+FFFF
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- reading --------------------------------------------------------------------
 
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 forbids (the one place export removes them)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+# columns that name files on disk: kept as they are (a path without its control characters is another path)
+_PATH_COLUMNS = ("source_path",)
+
+
 def read_table(tables: Path, name: str, columns: list[str]) -> pd.DataFrame:
+    """A table of ``tables/``, every cell a string without XML-illegal characters (:func:`xml_safe`;
+    ``source_path`` excepted), so that ids, names and text are the same in every output."""
     path = tables / name
     if not path.exists():
         return pd.DataFrame(columns=columns)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = storage_read_table(path)
     for c in columns:
         if c not in df.columns:
             df[c] = ""
+    for c in df.columns:
+        # one scan of the whole column first: the per-cell pass only runs when there is something to drop
+        if c not in _PATH_COLUMNS and len(df) and _XML_ILLEGAL.search("\n".join(df[c])):
+            df[c] = df[c].map(xml_safe)
     return df
 
 
@@ -55,10 +94,16 @@ def _ids(series: pd.Series) -> pd.Series:
 
 # -- building -------------------------------------------------------------------
 
+def _iso(dates: pd.Series) -> pd.Series:
+    """The ISO 8601 dates (YYYY-MM-DD, what clean-text writes), anything else NaN: only such a date
+    goes into the graphs' timeline, which GEXF types as a date."""
+    return dates.where(dates.fillna("").astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
+
+
 def entity_dates(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """first_seen / last_seen of each entity: the dates of the documents that mention it."""
     m = mentions[["doc_id", "entity_id"]].drop_duplicates().merge(documents[["doc_id", "date"]], on="doc_id", how="left")
-    m = m[m["date"].fillna("") != ""]
+    m = m[_iso(m["date"]).notna()]
     if m.empty:
         return pd.DataFrame(columns=["entity_id", "first_seen", "last_seen"])
     g = m.groupby("entity_id")["date"]
@@ -104,7 +149,7 @@ def statement_edges(pairs: pd.DataFrame) -> pd.DataFrame:
     if pairs.empty:
         return pd.DataFrame(columns=["source", "target", "weight", "cues", "kinds", "first_date", "last_date",
                                      "statement_ids", "content"] + TONE_COLUMNS)
-    pairs = pairs.assign(cue=pairs["cue_text"].str.lower().str.strip(), dated=pairs["date"].where(pairs["date"] != ""))
+    pairs = pairs.assign(cue=pairs["cue_text"].str.lower().str.strip(), dated=_iso(pairs["date"]))
     g = pairs.groupby(["source", "target"], sort=True)
     out = g.agg(weight=("statement_id", "nunique"), cues=("cue", _join_unique), kinds=("kind", _join_unique),
                 first_date=("dated", "min"), last_date=("dated", "max"),
@@ -139,7 +184,7 @@ def state_edges(pairs: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
 
     p = pairs.assign(s=to_state(pairs["source"]), t=to_state(pairs["target"]))
     p = p[(p["s"] != "") & (p["t"] != "") & (p["s"] != p["t"])]
-    p = p.drop_duplicates(["statement_id", "s", "t"]).assign(dated=lambda d: d["date"].where(d["date"] != ""))
+    p = p.drop_duplicates(["statement_id", "s", "t"]).assign(dated=lambda d: _iso(d["date"]))
     g = p.groupby(["s", "t"])
     out = g.agg(weight=("statement_id", "nunique"), first_date=("dated", "min"), last_date=("dated", "max")).reset_index()
     out = out.merge(_tone_aggregates(p, ["s", "t"]), on=["s", "t"], how="left")
@@ -153,7 +198,7 @@ def _clean(v):
     if isinstance(v, (list, tuple, set)):
         v = ";".join(str(x) for x in v)
     if isinstance(v, str):
-        return _XML_ILLEGAL.sub("", v)
+        return xml_safe(v)
     if hasattr(v, "item"):  # numpy scalars
         return v.item()
     return v
@@ -218,9 +263,27 @@ def build_state_graph(edges: pd.DataFrame, names: dict[str, str]) -> nx.DiGraph:
 
 # -- writing --------------------------------------------------------------------
 
+def _xml_graph(G: nx.Graph) -> nx.Graph:
+    """A copy of ``G`` whose node ids, edge keys and attribute values have no XML-illegal character
+    (:func:`xml_safe`): the graphs export builds from the tables have none, a graph built elsewhere may
+    (ElementTree writes a control character as it is and a lone surrogate as ``&#55296;``: not XML either way)."""
+    def safe(v):
+        return xml_safe(v) if isinstance(v, str) else v
+
+    H = G.__class__()
+    H.graph.update({k: safe(v) for k, v in G.graph.items()})
+    H.add_nodes_from((safe(n), {k: safe(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
+    if G.is_multigraph():
+        H.add_edges_from((safe(u), safe(v), safe(k), {a: safe(x) for a, x in d.items()})
+                         for u, v, k, d in G.edges(keys=True, data=True))
+    else:
+        H.add_edges_from((safe(u), safe(v), {a: safe(x) for a, x in d.items()}) for u, v, d in G.edges(data=True))
+    return H
+
+
 def gexf_bytes(G: nx.Graph) -> bytes:
     """GEXF 1.3 that the official schema accepts (see the module docstring)."""
-    G = G.copy()
+    G = _xml_graph(G)
     G.graph["name"] = G.graph.get("name") or "newsgraph"
     dynamic = any("start" in d for _, d in G.nodes(data=True)) or any("start" in d for *_, d in G.edges(data=True))
     G.graph["mode"] = "dynamic" if dynamic else "static"
@@ -233,7 +296,7 @@ def gexf_bytes(G: nx.Graph) -> bytes:
 
 
 def graphml_bytes(G: nx.Graph) -> bytes:
-    G = G.copy()
+    G = _xml_graph(G)
     for _, d in G.nodes(data=True):
         d.pop("start", None), d.pop("end", None)
     for *_, d in G.edges(data=True):
@@ -241,11 +304,7 @@ def graphml_bytes(G: nx.Graph) -> bytes:
     return ("\n".join(nx.generate_graphml(G)) + "\n").encode("utf-8")
 
 
-def safe_cell(v):
-    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ (or tab, CR) gets a leading '."""
-    if isinstance(v, str) and v.startswith(_FORMULA_START):
-        return "'" + v
-    return v
+safe_cell = spreadsheet_safe  # Gephi's CSVs are opened in spreadsheets too
 
 
 def gephi_tables(G: nx.MultiDiGraph) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -340,7 +399,21 @@ def preview_png(states: nx.DiGraph, G: nx.MultiDiGraph, top: int = 20) -> bytes:
 def _top_states(S: nx.DiGraph, n: int) -> nx.DiGraph:
     """The ``n`` states with the most statement weight, in or out."""
     strength = {x: S.in_degree(x, weight="weight") + S.out_degree(x, weight="weight") for x in S}
-    return S.subgraph(sorted(S, key=lambda x: (-strength[x], x))[:n]).copy()
+    return _induced(S, sorted(S, key=lambda x: (-strength[x], x))[:n])
+
+
+def _induced(G: nx.Graph, nodes: list) -> nx.Graph:
+    """The subgraph of ``G`` on ``nodes``, nodes in the order given and edges in ``G``'s order
+    (``G.subgraph`` iterates a set: its order, and so the picture, would change with the hash seed)."""
+    keep = set(nodes)
+    H = G.__class__()
+    H.graph.update(G.graph)
+    H.add_nodes_from((x, G.nodes[x]) for x in nodes)
+    if G.is_multigraph():
+        H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in keep and v in keep)
+    else:
+        H.add_edges_from((u, v, d) for u, v, d in G.edges(data=True) if u in keep and v in keep)
+    return H
 
 
 def _top(G: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
@@ -348,12 +421,61 @@ def _top(G: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
     simple = nx.Graph(G)
     ranked = sorted((x for x in simple if simple.degree(x) > 0),
                     key=lambda x: (-simple.degree(x), -(G.nodes[x].get("mention_count") or 0), x))[:n]
-    H = G.subgraph(ranked).copy()
+    H = _induced(G, ranked)
     H.remove_nodes_from([x for x in list(H) if H.degree(x) == 0])
     return H
 
 
 # -- HTML -----------------------------------------------------------------------
+
+# the pages run no script and load nothing: inline styles only (displaCy's), links to other pages
+_CSP = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+        'base-uri \'none\'; form-action \'none\'">')
+INDEX_PAGE = "index.html"
+# a page's file name at most this long (bytes): the temporary file write_bytes_atomic writes first
+# adds 14 bytes to it, and file systems allow 255
+_PAGE_NAME_BYTES = 200
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def page_names(doc_ids: Iterable[str]) -> dict[str, str]:
+    """Document id -> the file name of its page in ``html/``: ``<doc_id>.html``, but an id too long for a
+    file name is cut, and one whose page would take the name of ``index.html`` or of an earlier page (compared
+    case-insensitively, as macOS and Windows do) gets ``~<hash of the id>`` added. Whether the name stays in
+    its folder is :func:`child_path`'s check."""
+    taken = {INDEX_PAGE}
+    out: dict[str, str] = {}
+    for doc_id in doc_ids:
+        if doc_id in out:
+            continue
+        name = f"{doc_id}.html"
+        if len(name.encode("utf-8", "surrogatepass")) > _PAGE_NAME_BYTES or name.casefold() in taken:
+            cut = doc_id.encode("utf-8", "surrogatepass")[:_PAGE_NAME_BYTES - 20].decode("utf-8", "ignore")
+            name = f"{cut}~{_short_hash(doc_id)}.html"
+        taken.add(name.casefold())
+        out[doc_id] = name
+    return out
+
+
+def child_path(folder: Path, name: str) -> Path:
+    """``folder / name``; ValueError when ``name`` is not one plain file name, so that the path would
+    leave ``folder`` or not be a file in it (a separator, ``..``, an absolute path, a NUL)."""
+    seps = {"/", "\\", os.sep} | ({os.altsep} if os.altsep else set())
+    if not name or name in (".", "..") or "\x00" in name or any(sep in name for sep in seps):
+        raise ValueError(f"{name!r} is not a plain file name: it would not stay inside {folder}")
+    path = Path(folder) / name
+    if os.path.dirname(os.path.abspath(path)) != os.path.abspath(folder):
+        raise ValueError(f"{name!r} would leave {folder}")
+    return path
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    a, f = os.path.abspath(path), os.path.abspath(folder)
+    return os.path.commonpath([a, f]) == f and a != f
+
 
 LABEL_COLOURS = {"PERSON": "#f7c59f", "STATE": "#a3c4f3", "OFFICE": "#cdb4db", "ORG": "#b9fbc0",
                  "SPEAKER": "#ffd6a5", "CUE": "#ffadad", "CONTENT": "#fdffb6"}
@@ -363,7 +485,8 @@ def document_html(doc_id: str, text: str, title: str, mentions: pd.DataFrame, st
     """One document: its entities (displaCy) and its statements (speaker, cue, content, targets)."""
     from spacy import displacy
 
-    ents = [{"start": int(m.start), "end": int(m.end), "label": m.label} for m in mentions.itertuples()
+    # displaCy escapes the text it marks, not the labels
+    ents = [{"start": int(m.start), "end": int(m.end), "label": _html.escape(m.label)} for m in mentions.itertuples()
             if m.start != "" and int(m.end) <= len(text)]
     ent_html = displacy.render({"text": text, "ents": sorted(ents, key=lambda e: e["start"]), "title": None},
                                style="ent", manual=True, page=False, options={"colors": LABEL_COLOURS})
@@ -381,15 +504,15 @@ def document_html(doc_id: str, text: str, title: str, mentions: pd.DataFrame, st
     rows = "".join(
         f"<tr><td>{_html.escape(s.speaker_text)}<br><small>{_html.escape(s.speaker_id)}</small></td>"
         f"<td>{_html.escape(s.cue_text)}</td><td>{_html.escape(s.content)}</td><td>{_html.escape(s.kind)}</td>"
-        f"<td><small>{_html.escape(s.target_ids).replace(';', '<br>')}</small></td></tr>"
+        f"<td><small>{'<br>'.join(_html.escape(t) for t in s.target_ids.split(';'))}</small></td></tr>"
         for s in statements.itertuples())
     esc = _html.escape
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{esc(title or doc_id)}</title>
+<html lang="en"><head><meta charset="utf-8">{_CSP}<title>{esc(title or doc_id)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.5}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:6px;vertical-align:top}}
 th{{background:#f4f4f4}}h2{{margin-top:2em}}</style></head><body>
-<p><a href="index.html">&larr; all documents</a></p>
+<p><a href="{INDEX_PAGE}">&larr; all documents</a></p>
 <h1>{esc(title or doc_id)}</h1><p><code>{esc(doc_id)}</code></p>
 <h2>Entities</h2>{ent_html}
 <h2>Statements</h2>{st_html}
@@ -398,14 +521,27 @@ th{{background:#f4f4f4}}h2{{margin-top:2em}}</style></head><body>
 """
 
 
-def index_html(documents: pd.DataFrame, counts: dict[str, tuple[int, int]]) -> str:
+def _page_link(doc_id: str, title: str, pages: dict[str, str]) -> str:
+    """A link to a document's page: its file name, URL-quoted whole (no ``/``, no ``:``: a relative
+    path inside ``html/``, never a scheme such as ``javascript:``); the title alone when it has no page."""
     esc = _html.escape
+    if doc_id not in pages:
+        return esc(title or doc_id)
+    return f'<a href="{esc(quote(pages[doc_id], safe=""))}">{esc(title or doc_id)}</a>'
+
+
+def index_html(documents: pd.DataFrame, counts: dict[str, tuple[int, int]], pages: dict[str, str] | None = None) -> str:
+    """The list of documents; ``pages``: doc id -> the file name of its page (default: ``<doc_id>.html``
+    for each document in ``counts``)."""
+    esc = _html.escape
+    if pages is None:
+        pages = page_names(counts)
     rows = "".join(
-        f"<tr><td><a href=\"{esc(d.doc_id)}.html\">{esc(d.title or d.doc_id)}</a></td><td>{esc(d.date)}</td>"
+        f"<tr><td>{_page_link(d.doc_id, d.title, pages)}</td><td>{esc(d.date)}</td>"
         f"<td>{esc(d.credit)}</td><td>{counts.get(d.doc_id, (0, 0))[0]}</td><td>{counts.get(d.doc_id, (0, 0))[1]}</td></tr>"
         for d in documents.itertuples() if d.status == "ok")
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>newsgraph: documents</title>
+<html lang="en"><head><meta charset="utf-8">{_CSP}<title>newsgraph: documents</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:6px}}th{{background:#f4f4f4}}</style>
 </head><body><h1>Documents</h1><p>The graph: <code>../graph/graph.gexf</code> (Gephi), <code>../graph/preview.png</code>.</p>
@@ -420,7 +556,7 @@ def run(settings: Settings, executor=None) -> StageReport:
     tables = settings.tables_dir
     if not (tables / "entities.csv").exists():
         raise StageError(f"{tables}/entities.csv does not exist: run ner and relations first (make relations)")
-    documents = read_table(tables, "documents.csv", ["doc_id", "source_path", "title", "date", "credit", "status"])
+    documents = read_table(tables, "documents.csv", ["doc_id", "source_path", "title", "date", "credit", "status", "encoding"])
     mentions = read_table(tables, "mentions.csv", ["doc_id", "start", "end", "label", "entity_id"])
     entities = read_table(tables, "entities.csv", ["entity_id", "label", "name", "state", "mention_count", "doc_count"])
     statements = read_table(tables, "statements.csv", ["statement_id", "doc_id", "date", "speaker_id", "speaker_text",
@@ -445,20 +581,33 @@ def run(settings: Settings, executor=None) -> StageReport:
     counts = {}
     by_doc_m = dict(tuple(mentions.groupby("doc_id"))) if not mentions.empty else {}
     by_doc_s = dict(tuple(statements.groupby("doc_id"))) if not statements.empty else {}
-    for d in documents.itertuples():
-        if d.status != "ok":
+    ok = documents[documents["status"] == "ok"]
+    names, pages = page_names(ok["doc_id"]), {}
+    for d in ok.itertuples():
+        if d.doc_id in counts:
+            continue  # the same id twice in documents.csv: one page
+        try:
+            page = child_path(html_dir, names[d.doc_id])
+        except ValueError as exc:
+            log.error("%s: no HTML page: %s", d.doc_id, exc)
+            report.counts["error"] += 1
             continue
         try:
-            with open(d.source_path, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            log.error("%s: no HTML page: cannot read %s (%s)", d.doc_id, d.source_path, exc.strerror)
+            text = read_raw_text(d.source_path, d.encoding)
+        except (OSError, UnicodeDecodeError, LookupError) as exc:
+            log.error("%s: no HTML page: cannot read %s (%s)", d.doc_id, d.source_path,
+                      getattr(exc, "strerror", None) or exc)
+            report.counts["error"] += 1
             continue
         m = by_doc_m.get(d.doc_id, mentions.iloc[0:0])
         s = by_doc_s.get(d.doc_id, statements.iloc[0:0])
         counts[d.doc_id] = (len(m), len(s))
-        outputs[html_dir / f"{d.doc_id}.html"] = document_html(d.doc_id, text, d.title, m, s).encode("utf-8")
-    outputs[html_dir / "index.html"] = index_html(documents, counts).encode("utf-8")
+        pages[d.doc_id] = page.name
+        outputs[page] = document_html(d.doc_id, text, d.title, m, s).encode("utf-8")
+    outputs[html_dir / INDEX_PAGE] = index_html(documents, counts, pages).encode("utf-8")
+    for path in outputs:
+        if not _inside(path, settings.output_dir):  # the last guard: nothing is written outside the output directory
+            raise StageError(f"export: refusing to write {path}: it is not inside {settings.output_dir}")
     for path, data in outputs.items():
         if write_bytes_atomic(path, data):
             report.written += 1

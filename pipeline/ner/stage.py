@@ -29,7 +29,8 @@ from spacy.tokens import Doc, DocBin
 
 from pipeline.core import lexicons
 from pipeline.core.config import Settings
-from pipeline.core.document import CleanDocument
+from pipeline.core.limits import describe, document_guard, is_current, record_key
+from pipeline.core.document import CleanDocument, read_raw_text
 from pipeline.ner.resolve import ENTITY_COLUMNS, Mention, annotate, cross_document_ids, entity_table, slug
 from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, code_fingerprint, run_stage
 from pipeline.core.storage import AtomicCSV, load_msgpack_plugins_once, write_bytes_atomic, write_csv, write_text_atomic
@@ -78,16 +79,19 @@ def _parse_one(nlp, text: str, chunk_chars: int) -> Doc:
     return doc
 
 
-def parse(nlp, texts: list[str], chunk_chars: int, batch_size: int = 16) -> Iterator[tuple[Doc | None, str]]:
+def parse(nlp, texts: list[str], chunk_chars: int, batch_size: int = 16, seconds: float = 0,
+          memory_mb: float = 0) -> Iterator[tuple[Doc | None, str]]:
     """(doc, error) for each text, in order, streaming through ``nlp.pipe`` in batches.
 
-    A batch that fails is redone one text at a time so that only the bad one fails.
+    A batch that fails, or overruns its documents' time or memory (``seconds`` each, the process
+    grown by ``memory_mb``), is redone one text at a time so that only the bad one fails.
     """
     for i in range(0, len(texts), batch_size):
         batch = texts[i:i + batch_size]
         short = [t for t in batch if len(t) <= chunk_chars]
         try:
-            parsed = iter(list(nlp.pipe(short, batch_size=batch_size)))
+            with document_guard(seconds * len(short), memory_mb):
+                parsed = iter(list(nlp.pipe(short, batch_size=batch_size)))
         except Exception:  # find the culprit one by one
             parsed = None
         for text in batch:
@@ -95,9 +99,12 @@ def parse(nlp, texts: list[str], chunk_chars: int, batch_size: int = 16) -> Iter
                 yield next(parsed), ""
                 continue
             try:
-                yield _parse_one(nlp, text, chunk_chars), ""
+                with document_guard(seconds, memory_mb):
+                    doc = _parse_one(nlp, text, chunk_chars)
             except Exception as exc:
-                yield None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+                yield None, describe(exc)
+            else:
+                yield doc, ""
 
 
 def dateline_state(clean: CleanDocument) -> str:
@@ -129,7 +136,7 @@ def doc_mentions(doc: Doc, clean: CleanDocument) -> list[Mention]:
         if credit_state and not any(e.label_ == "STATE" and e.kb_id_ == credit_state for e in doc.ents):
             credit_state = ""
     found: list[tuple[int, int, Mention]] = []
-    doc._.source = {"source_path": clean.source_path, "date": clean.date, "credit": clean.credit,
+    doc._.source = {"source_path": clean.source_path, "encoding": clean.encoding, "date": clean.date, "credit": clean.credit,
                     "title": clean.title, "offset_map": clean.offset_map.to_json()}
     for span, eid, state in annotate(doc, clean.doc_id, credit_state):  # ids kept in the DocBin
         rs, re_ = clean.raw_span(span.start_char, span.end_char)
@@ -172,13 +179,20 @@ def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[
     cleans = [CleanDocument.loads(Path(it.path).read_text(encoding="utf-8")) for it in items]
     chunk = min(nlp.max_length, settings.chunk_chars)
     out = []
-    for it, clean, (doc, error) in zip(items, cleans, parse(nlp, [c.text for c in cleans], chunk)):
+    parsed = parse(nlp, [c.text for c in cleans], chunk, seconds=settings.doc_timeout, memory_mb=settings.doc_memory)
+    for it, clean, (doc, error) in zip(items, cleans, parsed):
         cid = clean.doc_id
+        if doc is not None:
+            try:
+                with document_guard(settings.doc_timeout, settings.doc_memory):
+                    mentions = [m.to_json() for m in doc_mentions(doc, clean)]
+            except Exception as exc:
+                doc, error = None, describe(exc)
         if doc is None:
+            (nlp_dir / f"{cid}.spacy").unlink(missing_ok=True)  # an older parse must not stand in for it
             st = {"doc_id": cid, "status": "error", "error": f"the model could not process it: {error}", "n_tokens": 0, "n_mentions": 0}
-            rec = {"key": it.key, "status": st, "mentions": []}
+            rec = {"key": record_key(it.key, error, settings), "status": st, "mentions": []}
         else:
-            mentions = [m.to_json() for m in doc_mentions(doc, clean)]
             for m in mentions:
                 m["text"] = ""  # filled from the raw file below
             st = {"doc_id": cid, "status": "ok", "error": "", "n_tokens": len(doc), "n_mentions": len(mentions)}
@@ -246,7 +260,7 @@ class NerStage(Stage):
             if not settings.force and rec_path.exists() and (nlp_dir / f"{path.stem}.spacy").exists():
                 try:
                     rec = json.loads(rec_path.read_text(encoding="utf-8"))
-                    if rec.get("key") == key:
+                    if is_current(rec.get("key"), key, settings):
                         st = rec["status"]
                         yield Outcome(path.stem, st["status"], st["error"], cached=True, row=st)
                         continue
@@ -273,9 +287,8 @@ def run(settings: Settings, executor=None) -> StageReport:
 def _fill_raw_text(mentions: list[dict], clean: CleanDocument) -> None:
     """Each mention's text as the raw file has it (the clean text where the file is gone)."""
     try:
-        with open(clean.source_path, encoding="utf-8") as fh:
-            raw = fh.read()
-    except OSError:
+        raw = read_raw_text(clean.source_path, clean.encoding)
+    except (OSError, UnicodeDecodeError, LookupError):  # gone or changed since it was cleaned
         raw = None
     for m in mentions:
         if raw is not None:

@@ -21,8 +21,9 @@ from spacy.tokens import Doc, DocBin
 from pipeline.core import lexicons
 from pipeline.ner.components import extensions  # noqa: F401  (Doc/Span attributes)
 from pipeline.core.config import Settings
+from pipeline.core.limits import LIMIT_MARK, describe, document_guard, is_current, record_key
 from pipeline.relations.speakers import SpeakerResolver
-from pipeline.core.document import OffsetMap
+from pipeline.core.document import OffsetMap, read_raw_text
 from pipeline.ner.resolve import office_holders
 from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, code_fingerprint, run_stage, worker_threads
 from pipeline.relations.events import EVENT_COLUMNS, events, sectors
@@ -180,7 +181,7 @@ def doc_relations(doc: Doc) -> list[tuple[str, str, str, int, int]]:
 def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "speech") -> dict:
     src = doc._.source or {}
     om = OffsetMap.from_json(src["offset_map"])
-    raw_text = _raw_text(src.get("source_path", ""))
+    raw_text = _raw_text(src.get("source_path", ""), src.get("encoding", "utf-8"))
 
     def raw(s: int, e: int) -> tuple[int, int]:
         return om.to_raw(doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
@@ -212,11 +213,10 @@ def _records(doc: Doc, tagger, tags: list[str] | None = None, scope: str = "spee
     return {"date": src.get("date", ""), "statements": statements, "relations": relations}
 
 
-def _raw_text(path: str) -> str | None:
+def _raw_text(path: str, encoding: str = "utf-8") -> str | None:
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except OSError:
+        return read_raw_text(path, encoding)
+    except (OSError, UnicodeDecodeError, LookupError):  # gone or changed since it was cleaned
         return None
 
 
@@ -253,6 +253,13 @@ def _vocab():
     return spacy.blank("en").vocab
 
 
+def longest_sentence(doc: Doc) -> int:
+    """Words (tokens that are not punctuation or space) in the longest sentence of ``doc``."""
+    if not doc.has_annotation("SENT_START"):
+        return sum(1 for t in doc if not (t.is_punct or t.is_space))
+    return max((sum(1 for t in s if not (t.is_punct or t.is_space)) for s in doc.sents), default=0)
+
+
 def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[Outcome]:
     """Statements and relations of a batch of parsed documents, one shard each (runs on any worker)."""
     load_msgpack_plugins_once()
@@ -268,12 +275,21 @@ def process_batch(settings: Settings, context: dict, items: list[Item]) -> list[
         try:
             (doc,) = list(DocBin().from_bytes(Path(it.path).read_bytes()).get_docs(vocab))
         except Exception as exc:
-            rec = _error_record(it.key, f"unreadable DocBin: {type(exc).__name__}: {exc}")
+            rec = _error_record(it.key, f"unreadable DocBin: {describe(exc)}")
         else:
-            try:
-                rec = {"key": it.key, "status": "ok", "error": "", **_records(doc, tagger, None, settings.statements)}
-            except Exception as exc:  # one bad document must not stop the run
-                rec = _error_record(it.key, f"{type(exc).__name__}: {exc}")
+            too_long = longest_sentence(doc)
+            if settings.max_sentence_words and too_long > settings.max_sentence_words:
+                reason = (f"{LIMIT_MARK}sentence limit: a sentence of {too_long:,} words, over "
+                          f"{settings.max_sentence_words:,} (--max-sentence-words)")
+                rec = {**_error_record(record_key(it.key, reason, settings), reason), "status": "skipped"}
+            else:
+                try:
+                    with document_guard(settings.doc_timeout, settings.doc_memory):
+                        rec = {"key": it.key, "status": "ok", "error": "",
+                               **_records(doc, tagger, None, settings.statements)}
+                except Exception as exc:  # one bad document must not stop the run
+                    reason = describe(exc)
+                    rec = _error_record(record_key(it.key, reason, settings), reason)
         written = write_text_atomic(out_dir / f"{it.name}.json", json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
         out.append(Outcome(it.name, rec["status"], rec["error"], written=written))
     return out
@@ -305,7 +321,7 @@ class RelationsStage(Stage):
             if not settings.force and target.exists():
                 try:
                     rec = json.loads(target.read_text(encoding="utf-8"))
-                    if rec.get("key") == key:
+                    if is_current(rec.get("key"), key, settings):
                         yield Outcome(path.stem, rec.get("status", "ok"), rec.get("error", ""), cached=True)
                         continue
                 except (OSError, ValueError):

@@ -39,7 +39,8 @@ def test_bad_inputs_get_a_row_a_message_and_the_run_goes_on(corpus: Path, tmp_pa
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (corpus / "numbers.txt").write_text("2024 -- 12, 13, 14\n(0)\n-0-\n", encoding="utf-8")
-    (corpus / "utf16.txt").write_bytes("North Korea said so.".encode("utf-16"))
+    (corpus / "toolong.txt").write_text("The minister said so. " * 50_000, encoding="utf-8")  # 1.1 M characters
+    (corpus / os.fsdecode(b"name\xff.txt")).write_text("The minister said so.", encoding="utf-8")
     with open(corpus / "huge.txt", "wb") as fh:  # 50 MB
         fh.write(b"North Korea said so. " * (50 * 1024 * 1024 // 21 + 1))
     out = tmp_path / "out"
@@ -51,7 +52,8 @@ def test_bad_inputs_get_a_row_a_message_and_the_run_goes_on(corpus: Path, tmp_pa
         "empty": ("skipped", "empty file"),
         "binary": ("skipped", "binary file"),
         "numbers": ("skipped", "no letters"),
-        "utf16": ("error", "UTF-16"),
+        "toolong": ("skipped", "1,100,000 characters, over 1,000,000 (--max-chars)"),
+        "name\\xff": ("skipped", "the file name is not valid UTF-8"),
         "huge": ("skipped", "MB, over the"),
     }
     for doc_id, (status, reason) in expect.items():
@@ -61,6 +63,9 @@ def test_bad_inputs_get_a_row_a_message_and_the_run_goes_on(corpus: Path, tmp_pa
         # one line on stderr for each bad document, naming it
         lines = [ln for ln in proc.stderr.splitlines() if f"{doc_id}.txt" in ln]
         assert len(lines) == 1 and status in lines[0], proc.stderr
+        if doc_id == "name\\xff":  # not read at all: no shard
+            assert not list((out / "clean").glob("name*"))
+            continue
         rec = json.loads((out / "clean" / f"{doc_id}.json").read_text(encoding="utf-8"))
         assert rec["status"] == status and rec["text"] == ""
     # the good documents were cleaned all the same

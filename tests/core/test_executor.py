@@ -177,3 +177,29 @@ def test_dask_without_an_address_starts_a_local_cluster(tmp_path: Path):
     assert report.processed == 5 and report.counts["ok"] == 5
     for p in sorted((tmp_path / "local" / "clean").glob("*.json")):
         assert (tmp_path / "dask" / "clean" / p.name).read_bytes() == p.read_bytes()
+
+
+def _dying_batch(settings, context, items):
+    import os
+    import signal
+
+    if any(it.name.startswith("kcna_2024-05-30") for it in items):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+    return clean_stage.process_batch(settings, context, items)
+
+
+class _DyingClean(clean_stage.CleanStage):
+    process = staticmethod(_dying_batch)
+
+
+def test_a_worker_killed_by_the_system_costs_only_the_document_that_killed_it(tmp_path: Path):
+    raw = _raw(tmp_path, KCNA + SEEDS)
+    settings = Settings(input_dir=raw, output_dir=tmp_path / "out", quiet=True, batch_docs=2)
+    ex = ProcessExecutor(2)
+    try:
+        report = run_stage(_DyingClean(), settings, ex)
+    finally:
+        ex.close()
+    assert report.counts == {"ok": len(KCNA + SEEDS) - 1, "skipped": 0, "error": 1}
+    rows = (tmp_path / "out" / "tables" / "documents.csv").read_text(encoding="utf-8")
+    assert rows.count("its worker process died") == 1 and "kcna_2024-05-30" in rows
