@@ -37,7 +37,7 @@ STAGES: dict[str, tuple[str, Callable[[Settings], StageReport]]] = {
     "clean-text": ("stage 1: clean raw/*.txt into clean/<doc_id>.json and tables/documents.csv", clean_stage.run),
     "ner": ("stage 2: people, states, offices, organisations: nlp/*.spacy, tables/mentions.csv, tables/entities.csv", ner.run),
     "relations": ("stage 3: statements (speaker, cue, content, targets) and relations: tables/statements.csv, relations.csv", relations.run),
-    "export": ("stage 4: the knowledge graph (graph/graph.gexf, graphml, states.gexf, Gephi CSVs, preview.png) and html/", export.run),
+    "export": ("stage 4: the knowledge graph (graph/graph.gexf, graphml, states.gexf, Gephi CSVs, preview.png, graph.html), html/, newsgraph.db and tables/*.parquet", export.run),
 }
 
 

@@ -3,8 +3,11 @@
 Writes under ``graph/``: ``graph.gexf`` (GEXF 1.3, dynamic: entities and
 statement edges carry their dates for Gephi's timeline), ``graph.graphml``,
 ``states.gexf`` (who speaks about whom between states), Gephi's spreadsheet
-pair ``nodes.csv`` / ``edges.csv``, and ``preview.png``; under ``html/``: one
-page per document with its entities and statements, and ``index.html``.
+pair ``nodes.csv`` / ``edges.csv``, ``preview.png`` and ``graph.html`` (both graphs in
+one interactive, self-contained page: :mod:`pipeline.export.graph_html`); under
+``html/``: one page per document with its entities and statements (each statement's
+table row has the statement id as its element id, highlighted when the address names
+it: ``<page>.html#<statement_id>``), and ``index.html``.
 
 Everything is built from the tables with pandas group-bys (no Python loop over
 statements), so a million statements export in minutes. networkx writes the
@@ -24,8 +27,11 @@ Article text is hostile input (issue 13, safe outputs):
 - HTML: every value is escaped (``html.escape``; displaCy escapes the text it
   marks, not the labels, which are escaped here); the only links built from data
   are the index's links to document pages, relative file names, URL-quoted (so
-  never ``javascript:`` and never out of ``html/``); every page carries a
-  Content-Security-Policy that runs no script at all.
+  never ``javascript:`` and never out of ``html/``); the other links are constants
+  (``../graph/graph.html``, ``index.html``); every page carries a
+  Content-Security-Policy that runs no script at all. ``graph.html`` runs one
+  script, its own (see :mod:`pipeline.export.graph_html` for how it keeps the same
+  guarantees).
 - Paths: a page's file name comes from its document id (an input file name);
   :func:`page_names` keeps it one plain file name (not ``index.html``, not too
   long), :func:`child_path` refuses one that would leave its folder, and every
@@ -50,6 +56,7 @@ from pipeline.core.config import Settings
 from pipeline.core.document import read_raw_text
 from pipeline.core.executor import StageError, StageReport
 from pipeline.core.storage import read_table as storage_read_table, spreadsheet_safe, write_bytes_atomic
+from pipeline.export.graph_html import DATASETTE_URL, graph_html
 
 log = logging.getLogger("newsgraph.export")
 
@@ -432,6 +439,7 @@ def _top(G: nx.MultiDiGraph, n: int) -> nx.MultiDiGraph:
 _CSP = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
         'base-uri \'none\'; form-action \'none\'">')
 INDEX_PAGE = "index.html"
+GRAPH_PAGE = "../graph/graph.html"  # graph.html, from a page in html/
 # a page's file name at most this long (bytes): the temporary file write_bytes_atomic writes first
 # adds 14 bytes to it, and file systems allow 255
 _PAGE_NAME_BYTES = 200
@@ -472,6 +480,12 @@ def child_path(folder: Path, name: str) -> Path:
     return path
 
 
+def _explore_links() -> str:
+    """The line on every page that leads to the interactive graph and to the database views."""
+    return (f'<p class="explore"><a href="{GRAPH_PAGE}">Interactive graph</a> (entities and states) &middot; '
+            f'Explore in Datasette: <code>make serve</code> then <code>{_html.escape(DATASETTE_URL)}</code></p>')
+
+
 def _inside(path: Path, folder: Path) -> bool:
     a, f = os.path.abspath(path), os.path.abspath(folder)
     return os.path.commonpath([a, f]) == f and a != f
@@ -502,7 +516,7 @@ def document_html(doc_id: str, text: str, title: str, mentions: pd.DataFrame, st
     st_html = displacy.render({"text": text, "ents": sorted(spans, key=lambda e: e["start"]), "title": None},
                               style="ent", manual=True, page=False, options={"colors": LABEL_COLOURS})
     rows = "".join(
-        f"<tr><td>{_html.escape(s.speaker_text)}<br><small>{_html.escape(s.speaker_id)}</small></td>"
+        f"<tr id=\"{_html.escape(s.statement_id)}\"><td>{_html.escape(s.speaker_text)}<br><small>{_html.escape(s.speaker_id)}</small></td>"
         f"<td>{_html.escape(s.cue_text)}</td><td>{_html.escape(s.content)}</td><td>{_html.escape(s.kind)}</td>"
         f"<td><small>{'<br>'.join(_html.escape(t) for t in s.target_ids.split(';'))}</small></td></tr>"
         for s in statements.itertuples())
@@ -511,8 +525,9 @@ def document_html(doc_id: str, text: str, title: str, mentions: pd.DataFrame, st
 <html lang="en"><head><meta charset="utf-8">{_CSP}<title>{esc(title or doc_id)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.5}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:6px;vertical-align:top}}
-th{{background:#f4f4f4}}h2{{margin-top:2em}}</style></head><body>
-<p><a href="{INDEX_PAGE}">&larr; all documents</a></p>
+th{{background:#f4f4f4}}h2{{margin-top:2em}}tr{{scroll-margin-top:3em}}
+tr:target td{{background:#fff3b0}}tr:target{{outline:3px solid #f0b400}}</style></head><body>
+<p><a href="{INDEX_PAGE}">&larr; all documents</a></p>{_explore_links()}
 <h1>{esc(title or doc_id)}</h1><p><code>{esc(doc_id)}</code></p>
 <h2>Entities</h2>{ent_html}
 <h2>Statements</h2>{st_html}
@@ -544,7 +559,8 @@ def index_html(documents: pd.DataFrame, counts: dict[str, tuple[int, int]], page
 <html lang="en"><head><meta charset="utf-8">{_CSP}<title>newsgraph: documents</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:6px}}th{{background:#f4f4f4}}</style>
-</head><body><h1>Documents</h1><p>The graph: <code>../graph/graph.gexf</code> (Gephi), <code>../graph/preview.png</code>.</p>
+</head><body><h1>Documents</h1>{_explore_links()}
+<p>The graph: <code>../graph/graph.gexf</code> (Gephi), <code>../graph/preview.png</code>.</p>
 <table><tr><th>title</th><th>date</th><th>credit</th><th>entity mentions</th><th>statements</th></tr>{rows}</table>
 </body></html>
 """
@@ -605,6 +621,7 @@ def run(settings: Settings, executor=None) -> StageReport:
         pages[d.doc_id] = page.name
         outputs[page] = document_html(d.doc_id, text, d.title, m, s).encode("utf-8")
     outputs[html_dir / INDEX_PAGE] = index_html(documents, counts, pages).encode("utf-8")
+    outputs[graph_dir / "graph.html"] = graph_html(G, S, statements, documents, pages)
     for path in outputs:
         if not _inside(path, settings.output_dir):  # the last guard: nothing is written outside the output directory
             raise StageError(f"export: refusing to write {path}: it is not inside {settings.output_dir}")

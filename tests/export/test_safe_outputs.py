@@ -8,13 +8,16 @@ whose text carries markup, script, event handlers and `javascript:` links, and w
 - GEXF / GraphML: well-formed for a strict XML parser, GEXF valid against the 1.3 schema, the hostile
   strings read back unchanged (escaped, not interpreted), no XML-illegal character in the files;
 - HTML: parsed with the stdlib's html.parser: no <script>, no element that is not one the project writes,
-  no `on*` attribute, no `src`, every href a relative, URL-quoted path to a page that exists in html/;
-  the hostile strings are there as text;
+  no `on*` attribute, no `src`, every href a relative, URL-quoted path to a page that exists in html/
+  (or the one link to ../graph/graph.html); the hostile strings are there as text;
+- graph/graph.html: its one script is its own (the policy's hash), the hostile strings are only in its
+  JSON data block, escaped, and read back unchanged; its links stay in the output folder;
 - paths: nothing is written outside the output folder, whatever the document id.
 """
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import re
@@ -191,22 +194,110 @@ def test_html_shows_the_hostile_strings_as_text(out: Path):
     assert {export.xml_safe(d) for d in docs["doc_id"]} <= shown and "a\"b'c&d<e" in shown
 
 
+GRAPH_LINK = "../graph/graph.html"  # the one link out of html/: a constant, to the interactive graph
+
+
 def test_links_are_relative_quoted_paths_to_pages_inside_html(out: Path):
     html_dir = (out / "html").resolve()
     for name, page in pages(out).items():
-        for tag, attrs in page.tags:
-            if tag != "a":
+        hrefs = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
+        assert hrefs.count(GRAPH_LINK) == 1 and (out / "graph" / "graph.html").is_file(), name
+        for href in hrefs:
+            if href == GRAPH_LINK:
                 continue
-            href = attrs["href"]
             parts = urlsplit(href)
             assert not parts.scheme and not parts.netloc and not href.startswith(("/", "\\")), (name, href)
             assert "/" not in href and ":" not in href and '"' not in href and "<" not in href, (name, href)
             target = (html_dir / unquote(parts.path)).resolve()
             assert target.parent == html_dir and target.is_file(), (name, href)
     index = pages(out)["index.html"]
-    linked = {unquote(a["href"]) for t, a in index.tags if t == "a"}
+    linked = {unquote(a["href"]) for t, a in index.tags if t == "a" and a["href"] != GRAPH_LINK}
     assert len(linked) == len(NAMES) and "index.html" not in linked
     assert {p.name for p in (out / "html").iterdir()} == linked | {"index.html"}
+
+
+class GraphPage(Page):
+    """A Page that also keeps each script element's attributes and raw text."""
+
+    def __init__(self, source: str):
+        self.scripts: list[tuple[dict, str]] = []
+        self._script: dict | None = None
+        self._buf: list[str] = []
+        super().__init__(source)
+
+    def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
+        if tag == "script":
+            self._script, self._buf = dict(attrs), []
+
+    def handle_data(self, data):
+        super().handle_data(data)
+        if self._script is not None:
+            self._buf.append(data)
+
+    def handle_endtag(self, tag):
+        super().handle_endtag(tag)
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._buf)))
+            self._script = None
+
+
+# graph.html's elements: the project's, its controls, and its two script elements
+GRAPH_TAGS = PROJECT_TAGS | {"header", "label", "select", "option", "input", "datalist", "i", "main", "aside",
+                             "noscript", "script"}
+
+
+def test_graph_page_runs_only_its_own_script_and_keeps_the_text_as_data(out: Path):
+    """graph/graph.html: two script elements, the JSON data and the page's own code (vendored libraries
+    and its script, the one the policy's hash lets run); the hostile strings only inside the JSON,
+    escaped, and read back unchanged; every link, in the page or built by its script from the data,
+    a relative path to a file of the output folder."""
+    from pipeline.export import graph_html
+
+    path = out / "graph" / "graph.html"
+    text = path.read_text(encoding="utf-8")
+    page = GraphPage(text)
+    assert {t for t, _ in page.tags} <= GRAPH_TAGS, {t for t, _ in page.tags} - GRAPH_TAGS
+    for tag, attrs in page.tags:
+        assert not [a for a in attrs if a.lower().startswith("on")], (tag, attrs)
+        assert "src" not in attrs and "srcdoc" not in attrs, (tag, attrs)
+        if "href" in attrs:
+            parts = urlsplit(attrs["href"])
+            assert not parts.scheme and not parts.netloc, attrs
+            target = (path.parent / unquote(parts.path)).resolve()
+            assert target.is_file() and target.is_relative_to(out.resolve()), attrs
+    (data_attrs, data_text), (code_attrs, code) = page.scripts
+    assert data_attrs == {"type": "application/json", "id": "graph-data"} and code_attrs == {}
+    assert code == graph_html.script_js()  # nothing from the input in the code
+    csp = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert len(csp) == 1 and "default-src 'none'" in csp[0]
+    assert f"script-src {graph_html.csp_hash(code)};" in csp[0] and "unsafe-eval" not in csp[0]
+    assert "'unsafe-inline'" not in csp[0].split("script-src", 1)[1].split(";", 1)[0]
+
+    for s in (SCRIPT, IMG, JS_LINK, ATTR_BREAK, "Kim <b>Jong Un", "<img", "<b>", "<i>were"):
+        assert s not in text, s  # in the JSON as \u003c... escapes only
+    assert not set(data_text) & set("<>&")
+    data = json.loads(data_text)
+    contents = [r["text"] for r in data["statements"]]
+    for s in (SCRIPT, IMG, JS_LINK, ATTR_BREAK):
+        assert any(s in c for c in contents), s
+    labels = {n["label"] for n in data["views"]["entities"]["nodes"]}
+    assert {n for n in table(out, "entities.csv")["name"] if "<b>" in n} <= labels
+    assert {d["title"] for d in data["docs"]} == {TITLE}
+
+    html_dir = (out / "html").resolve()
+    rows: dict[Path, set[str]] = {}
+    linked = [r for r in data["statements"] if r["href"] is not None]
+    assert len(linked) == len(data["statements"]) > 0
+    for r in linked:
+        parts = urlsplit(r["href"])
+        assert not parts.scheme and not parts.netloc and r["href"].startswith("../html/"), r["href"]
+        assert "/" not in parts.path[len("../html/"):] and '"' not in r["href"] and "<" not in r["href"]
+        target = (path.parent / unquote(parts.path)).resolve()
+        assert target.parent == html_dir and target.is_file(), r["href"]
+        if target not in rows:
+            rows[target] = {a.get("id") for t, a in Page(target.read_text(encoding="utf-8")).tags if t == "tr"}
+        assert unquote(parts.fragment) == r["id"] and r["id"] in rows[target], r["href"]
 
 
 def test_page_names_stay_plain_file_names():
@@ -261,7 +352,7 @@ def test_document_ids_that_would_leave_html_get_no_page(tmp_path: Path, caplog):
     assert sorted(os.listdir(out)) == ["graph", "html", "tables"]
     assert sorted(os.listdir(out / "html")) == ["fine.html", "index.html"]
     index = Page((out / "html" / "index.html").read_text(encoding="utf-8"))
-    assert [a["href"] for t, a in index.tags if t == "a"] == ["fine.html"]
+    assert [a["href"] for t, a in index.tags if t == "a"] == [GRAPH_LINK, "fine.html"]
 
 
 def test_hostile_table_values_are_escaped_in_html(tmp_path: Path):
