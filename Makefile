@@ -17,7 +17,7 @@ RUN_ARGS = $(if $(WORKERS),--workers $(WORKERS)) $(PIPELINE_ARGS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: all run setup clean-text ner relations export notebook evaluate train-attribution test clean distclean help bench
+.PHONY: all run setup clean-text ner relations export notebook evaluate train-attribution test clean distclean help bench fuzz serve
 
 help:
 	@echo "make all         set up (first use) and run every stage on RAW=$(RAW) into OUT=$(OUT)"
@@ -25,10 +25,12 @@ help:
 	@echo "make ner         stage 2: people, states, offices, organisations"
 	@echo "make relations   stage 3: statements and relations"
 	@echo "make export      stage 4: graph (GEXF, GraphML, Gephi CSVs), preview.png, HTML pages"
+	@echo "make serve       explore OUT=$(OUT) in the browser: Datasette on OUT/newsgraph.db (http://$(SERVE_HOST):$(SERVE_PORT))"
 	@echo "make notebook    execute notebooks/analysis.ipynb on OUT=$(OUT) into OUT/notebooks (HTML report)"
 	@echo "make evaluate    score against GOLD=$(GOLD), GOLD2=$(GOLD2) and POLNEAR_DEV=$(POLNEAR_DEV) (GOLD and PolNeAR also without the tagger)"
 	@echo "make train-attribution  fine-tune the transformer attribution tagger on POLNEAR=$(POLNEAR) (torch in TRAIN_VENV=$(TRAIN_VENV); resumes)"
 	@echo "make bench       whole pipeline vs bare models, BENCH_DOCS=$(BENCH_DOCS), BENCH_WORKERS=$(BENCH_WORKERS)"
+	@echo "make fuzz        hypothesis fuzzing of every stage (tests/test_fuzz.py) with many examples, random each run"
 	@echo "make test        set up (first use) and run the test suite"
 	@echo "make clean       remove generated outputs ($(OUT)/)"
 	@echo "make distclean   also remove the virtual environment"
@@ -62,6 +64,13 @@ relations: $(STAMP)
 
 export: $(STAMP)
 	$(PY) -m pipeline export --output $(OUT) $(RUN_ARGS)
+
+# Datasette on $(OUT)/newsgraph.db (the export stage builds it), with the document pages at
+# /html/; this machine only unless SERVE_HOST says otherwise. Run `make all` first.
+SERVE_HOST ?= 127.0.0.1
+SERVE_PORT ?= 8001
+serve: $(STAMP)
+	$(PY) -m pipeline serve --output $(OUT) --host $(SERVE_HOST) --port $(SERVE_PORT)
 
 # The analysis notebook, executed on the outputs of $(OUT) (papermill), as
 # $(OUT)/notebooks/analysis.ipynb and analysis.html. Run `make all` first.
@@ -122,7 +131,7 @@ test: $(STAMP)
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; exit $$rc
 
 clean:
-	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/nlp-model $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data
+	rm -rf $(OUT)/clean $(OUT)/nlp $(OUT)/nlp-model $(OUT)/relations $(OUT)/tables $(OUT)/graph $(OUT)/html $(OUT)/eval $(OUT)/notebooks $(OUT)/bench $(OUT)/attribution-data $(OUT)/newsgraph.db $(OUT)/datasette $(OUT)/run.json
 
 distclean: clean
 	rm -rf $(VENV) $(TRAIN_VENV)
@@ -143,3 +152,9 @@ BENCH_WORKERS ?= 1 2
 bench: $(STAMP)
 	$(PY) scripts/bench_pipeline.py --docs $(BENCH_DOCS) --workers $(BENCH_WORKERS) --out $(OUT)/bench
 	$(PY) scripts/bench_export.py --statements 1000000 --entities 50000
+
+# Fuzzing (issue 13): the properties of tests/test_fuzz.py (no exception, a status and a one-line
+# reason for every document, every span inside its raw text and reading the same there) with the
+# "fuzz" profile: many more examples than `make test` runs, new random ones each run (minutes).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics -p no:cacheprovider

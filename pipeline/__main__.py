@@ -102,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="DIR", help="output directory (default: outputs, or $NEWSGRAPH_OUT)")
     p.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
+    p = sub.add_parser("serve", help="explore the outputs in the browser: Datasette on OUTPUT/newsgraph.db",
+                       description="Run Datasette on OUTPUT/newsgraph.db (built first when it is missing or older than "
+                                   "the tables), with OUTPUT/html served at /html/. Listens on this machine only unless "
+                                   "--host says otherwise. Needs datasette (pip install 'newsgraph[serve]').")
+    p.add_argument("--output", metavar="DIR", help="output directory (default: outputs, or $NEWSGRAPH_OUT)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    p.add_argument("--open", action="store_true", help="open a browser on it")
+    p.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -110,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(quiet=args.quiet, verbose=args.verbose)
     if args.command == "explain":
         return _explain(args)
+    if args.command == "serve":
+        from pipeline.serve import main_serve
+
+        return main_serve(args)
     try:
         env_settings = from_env()
     except ValueError as exc:

@@ -177,39 +177,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database(run: Path, db: Path) -> None:
-    """The run's database: the project's builder when it is there, else a small one made here."""
-    try:
-        from pipeline.export.database import write_database
-    except ImportError:
-        st = read_table(run / "tables" / "statements.csv")
-        conn = sqlite3.connect(db)
-        conn.execute("CREATE TABLE statements (statement_id TEXT PRIMARY KEY, doc_id TEXT, speaker_id TEXT, "
-                     "speaker_text TEXT, cue_text TEXT, content TEXT, target_ids TEXT)")
-        conn.executemany("INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [(r.statement_id, r.doc_id, r.speaker_id, r.speaker_text, r.cue_text, r.content, r.target_ids)
-                          for r in st.itertuples()])
-        conn.execute("CREATE VIEW statements_named AS SELECT statement_id, speaker_text, cue_text, content FROM statements")
-        conn.commit()
-        conn.close()
-    else:
-        write_database(run / "tables", db)
-
-
 def test_datasette_pages_load_without_javascript_errors(run: Path, tmp_path: Path):
     if importlib.util.find_spec("datasette") is None:
         pytest.skip("Datasette is not installed (pip install -e '.[serve]')")
     from pipeline.export.graph_html import DATASETTE_URL
 
+    from pipeline.export.database import write_database
+
     db = tmp_path / "newsgraph.db"
-    _database(run, db)
+    write_database(run / "tables", db)
     conn = sqlite3.connect(db)
     views = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
     conn.close()
-    wanted = urlsplit(DATASETTE_URL).path.rsplit("/", 1)[1]  # statements_named, the view the pages name
-    # the view the HTML pages point to when the database has it (else every view it has)
-    paths = ["/newsgraph", "/newsgraph/statements"] + [f"/newsgraph/{v}" for v in ([wanted] if wanted in views
-                                                                                   else sorted(views))]
+    wanted = urlsplit(DATASETTE_URL).path.rsplit("/", 1)[1]  # the view the HTML pages point to
+    assert wanted in views
+    paths = ["/newsgraph", "/newsgraph/statements"] + [f"/newsgraph/{v}" for v in sorted(views)]
     port = _free_port()
     log = open(tmp_path / "datasette.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--port", str(port),

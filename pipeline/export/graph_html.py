@@ -39,7 +39,7 @@ VENDOR_SCRIPTS = ("graphology.umd.min.js", "sigma.min.js")
 MAX_NODES = 2000
 MAX_NODE_STATEMENTS = 300
 LAYOUT_SEED = 7
-DATASETTE_URL = "http://127.0.0.1:8001/newsgraph/statements_named"
+DATASETTE_URL = "http://127.0.0.1:8001/newsgraph/statement_details"
 # the same colours as preview.png (stage.TYPE_COLOURS)
 TYPE_COLOURS = {"STATE": "#4C72B0", "PERSON": "#DD8452", "ORG": "#55A868", "OFFICE": "#8172B3", "": "#999999"}
 

@@ -56,7 +56,9 @@ from pipeline.core.config import Settings
 from pipeline.core.document import read_raw_text
 from pipeline.core.executor import StageError, StageReport
 from pipeline.core.storage import read_table as storage_read_table, spreadsheet_safe, write_bytes_atomic
+from pipeline.export.database import write_database
 from pipeline.export.graph_html import DATASETTE_URL, graph_html
+from pipeline.export.parquet import write_parquet
 
 log = logging.getLogger("newsgraph.export")
 
@@ -568,6 +570,9 @@ table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding
 
 # -- the stage ------------------------------------------------------------------
 
+DATABASE = "newsgraph.db"
+
+
 def run(settings: Settings, executor=None) -> StageReport:
     tables = settings.tables_dir
     if not (tables / "entities.csv").exists():
@@ -630,6 +635,16 @@ def run(settings: Settings, executor=None) -> StageReport:
             report.written += 1
         else:
             report.unchanged += 1
+    # the tables for SQL and Datasette (newsgraph.db) and for data tools at scale (tables/*.parquet)
+    db = write_database(tables, settings.output_dir / DATABASE)
+    report.written += bool(db.get("written"))
+    report.unchanged += not db.get("written")
+    before = {p: p.stat().st_mtime_ns for p in tables.glob("*.parquet")}
+    for p in write_parquet(tables):  # an unchanged table's file is left untouched
+        if before.get(p) == p.stat().st_mtime_ns:
+            report.unchanged += 1
+        else:
+            report.written += 1
     report.counts["ok"] = len(counts)
     log.info("graph: %d nodes, %d edges; states: %d nodes, %d edges", G.number_of_nodes(), G.number_of_edges(),
              S.number_of_nodes(), S.number_of_edges())

@@ -201,7 +201,7 @@ def test_document_pages_anchor_each_statement_and_link_the_graph(out: Path):
     for name in ["index.html"] + list(pages.values()):
         text = (out / "html" / name).read_text(encoding="utf-8")
         assert "../graph/graph.html" in Rows(text).hrefs
-        assert "make serve" in text and gh.DATASETTE_URL in text and "statements_named" in text
+        assert "make serve" in text and gh.DATASETTE_URL in text and "statement_details" in text
 
 
 def test_hostile_text_is_data(tmp_path: Path):

@@ -349,7 +349,7 @@ def test_document_ids_that_would_leave_html_get_no_page(tmp_path: Path, caplog):
     assert report.counts["error"] == len(bad) and report.counts["ok"] == 1
     assert sum("not a plain file name" in r.getMessage() for r in caplog.records) == len(bad)
     assert sorted(os.listdir(tmp_path)) == ["article.txt", "out"]
-    assert sorted(os.listdir(out)) == ["graph", "html", "tables"]
+    assert sorted(os.listdir(out)) == ["graph", "html", "newsgraph.db", "tables"]
     assert sorted(os.listdir(out / "html")) == ["fine.html", "index.html"]
     index = Page((out / "html" / "index.html").read_text(encoding="utf-8"))
     assert [a["href"] for t, a in index.tags if t == "a"] == [GRAPH_LINK, "fine.html"]
