@@ -65,6 +65,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "encoding": "the codec the raw file was read with",
         "page": "the file name of the document's page in html/ (empty when it has none)",
         "page_url": "the page's address when served (/html/<page>)",
+        "label": "what rows referring to the document show: its headline, else its id",
         "missing": _MISSING,
     },
     "entities": {
@@ -257,7 +258,7 @@ def metadata(output_dir: Path) -> dict:
     tables["statements"]["sort_desc"] = "date"
     tables["state_pairs"]["sort_desc"] = "statements"
     tables["entities"]["label_column"] = "name"
-    tables["documents"]["label_column"] = "title"
+    tables["documents"]["label_column"] = "label"  # the headline, else the document id
     # full-text search on the view through the statements' index (?_search= on statement_details)
     tables["statement_details"].update({"fts_table": "statements_fts", "fts_pk": "statement_rowid"})
     return {

@@ -120,7 +120,7 @@ DOC = ("doc_id", "documents", "doc_id")
 TABLES: dict[str, TableSpec] = {
     "documents": TableSpec(
         pk="doc_id", required=("doc_id", "source_path", "title", "date", "credit", "n_chars", "status", "error"),
-        indexes=(("date",), ("status",), ("credit",)), extra=("page", "page_url", "missing")),
+        indexes=(("date",), ("status",), ("credit",)), extra=("page", "page_url", "label", "missing")),
     "entities": TableSpec(
         pk="entity_id", required=("entity_id", "label", "name", "aliases", "state", "mention_count", "doc_count"),
         indexes=(("label",), ("state",), ("name",)), extra=("missing",)),
@@ -357,9 +357,9 @@ def _load_table(build: _Build, name: str, path: Path | None) -> None:
         _create_links(db)
     spec = TABLES.get(name, TableSpec())
     insert_cols = list(columns)
-    pages = name == "documents" and not {"page", "page_url"} & set(columns)
+    pages = name == "documents" and not {"page", "page_url", "label"} & set(columns)
     if pages:
-        insert_cols += ["page", "page_url"]
+        insert_cols += ["page", "page_url", "label"]
     if links:
         insert_cols += [c for c in DERIVED if c not in columns]
     rows = tried = 0
@@ -375,7 +375,10 @@ def _load_table(build: _Build, name: str, path: Path | None) -> None:
                 page = chunk["doc_id"].map(build.pages).to_numpy(dtype=object)
                 page[pd.isna(page)] = None
                 url = np.array([None if p is None else "/html/" + quote(p, safe="") for p in page], dtype=object)
-                values += [page, url]
+                # what Datasette shows for a document a row refers to: its headline, else its id
+                title = chunk["title"] if "title" in chunk.columns else chunk["doc_id"]
+                label = np.where(title.fillna("").astype(str) != "", title, chunk["doc_id"]).astype(object)
+                values += [page, url, label]
             elif name == "entities":
                 build.states.update(zip(values[columns.index("entity_id")], values[columns.index("state")]))
             link_rows = {}
