@@ -128,6 +128,8 @@ def main() -> int:
             dt = time.perf_counter() - t0
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             sizes = {p.name: p.stat().st_size for p in (out / "graph").iterdir()}
+            sizes["newsgraph.db"] = (out / "newsgraph.db").stat().st_size
+            sizes["tables/*.parquet"] = sum(p.stat().st_size for p in (out / "tables").glob("*.parquet"))
             print(f"export of {a.statements:,} statements over {a.entities:,} entities: {dt:.1f} s, "
                   f"peak RSS {peak / 1024:.0f} MB (before export {base / 1024:.0f} MB)")
             print("  " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())))
