@@ -1,6 +1,10 @@
 """Build a folder of awkward but real-world inputs, as a new user's might be (issue 13).
 
-    python scripts/hostile_corpus.py DIR [--normal N] [--tiny N] [--long-line-mb 5]
+    python scripts/hostile_corpus.py DIR [--normal N] [--tiny N] [--long-line-mb 5] [--run OUTPUT]
+
+With ``--run OUTPUT``: then run the whole pipeline on it (``python -m pipeline run``)
+and report its time, the peak resident memory of the run (all its processes
+together) and what became of the documents.
 
 Normal articles (copies of the seed articles in ``raw/``), odd file names
 (spaces, quotes, a leading dash, non-ASCII), legacy encodings (Latin-1,
@@ -73,15 +77,63 @@ def build(out: Path, normal: int = 20, tiny: int = 2000, long_line_mb: float = 5
     return out
 
 
+def run_and_measure(raw: Path, out: Path, *extra: str) -> dict:
+    """Run the pipeline on ``raw`` into ``out``; seconds, peak RSS of the process tree (MB), exit status."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    t0 = time.monotonic()
+    p = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--input", str(raw), "--output", str(out), "-q",
+                          *extra], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    peak, proc = 0.0, psutil.Process(p.pid)
+    while p.poll() is None:
+        try:
+            peak = max(peak, sum(q.memory_info().rss for q in [proc] + proc.children(recursive=True)) / 1e6)
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    stderr = p.stderr.read()
+    return {"seconds": round(time.monotonic() - t0, 1), "peak_rss_mb": round(peak), "exit": p.returncode,
+            "stderr_lines": len(stderr.splitlines()), "traceback": "Traceback" in stderr}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--normal", type=int, default=20)
     ap.add_argument("--tiny", type=int, default=2000)
     ap.add_argument("--long-line-mb", type=float, default=5.0)
+    ap.add_argument("--run", type=Path, metavar="OUTPUT", help="then run the pipeline on it into OUTPUT and measure")
     a = ap.parse_args()
     build(a.out, a.normal, a.tiny, a.long_line_mb)
     print(f"{a.out}: {sum(1 for _ in a.out.iterdir())} entries")
+    if a.run:
+        import collections
+        import json
+
+        sys_path = str(ROOT)
+        import sys
+
+        sys.path.insert(0, sys_path)
+        from pipeline.core.storage import read_rows
+
+        res = run_and_measure(a.out, a.run)
+        rows = read_rows(a.run / "tables" / "documents.csv")
+        res["documents"] = dict(collections.Counter(r["status"] for r in rows))
+        res["not_ok"] = {r["doc_id"]: f"{r['status']}: {r['error']}" for r in rows
+                         if r["status"] != "ok" and not r["doc_id"].startswith("tiny_")}
+        for stage_table in ("ner_documents.csv",):
+            res[stage_table] = dict(collections.Counter(r["status"] for r in read_rows(a.run / "tables" / stage_table)))
+        rel = a.run / "relations"
+        res["relations_not_ok"] = {}
+        for shard in sorted(rel.glob("*.json")):
+            rec = json.loads(shard.read_text(encoding="utf-8"))
+            if rec.get("status") != "ok":
+                res["relations_not_ok"][shard.stem] = f"{rec['status']}: {rec.get('error', '')}"
+        print(json.dumps(res, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":
