@@ -131,8 +131,13 @@ def _tone_aggregates(p: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     p = p.assign(g=gold, coop=(p["tone"] == "cooperative").astype(int), conf=(p["tone"] == "conflictual").astype(int))
     g = p.groupby(keys)
     out = g.agg(goldstein_mean=("g", "mean"), cooperative=("coop", "sum"), conflictual=("conf", "sum")).reset_index()
-    types = g["type"].agg(lambda x: ";".join(f"{t}:{n}" for t, n in x[x != ""].value_counts().sort_index().items()))
-    out = out.merge(types.rename("types").reset_index(), on=keys)
+    # `TYPE:n` per type, by type name: counted in one group-by (a Python function per edge took
+    # 41 s of 117 at 200,000 statements)
+    t = p[p["type"] != ""].groupby(keys + ["type"]).size().reset_index(name="n").sort_values(keys + ["type"])
+    t["tn"] = t["type"] + ":" + t["n"].astype(str)
+    types = t.groupby(keys, sort=False)["tn"].agg(";".join).rename("types").reset_index()
+    out = out.merge(types, on=keys, how="left")
+    out["types"] = out["types"].fillna("")
     out["goldstein_mean"] = out["goldstein_mean"].round(3)
     return out
 
