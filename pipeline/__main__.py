@@ -27,7 +27,7 @@ from pipeline.relations import stage as relations
 from pipeline.core.executor import EXECUTORS, StageError, StageReport, make_executor
 from pipeline.core.config import Settings, from_env
 from pipeline.core.lock import LockBusy, RunLock
-from pipeline.core.storage import describe_os_error
+from pipeline.core.storage import describe_os_error, sweep_temporary
 from pipeline.core.progress import setup_logging
 
 log = logging.getLogger("newsgraph")
@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with RunLock(settings.output_dir, wait=args.wait,
                      on_wait=lambda who: log.warning("waiting for the run using %s (%s)", settings.output_dir, who)):
+            if sweep_temporary(settings.output_dir):  # a killed run's leftovers: never read as outputs
+                log.info("removed temporary files a stopped run left in %s", settings.output_dir)
             if args.command == "evaluate":
                 return _evaluate(args, settings)
             return _run_command(args, settings)

@@ -12,7 +12,7 @@ Windows-1252, UTF-16 with a BOM), a binary file, HTML markup with script,
 one very long single line, one 20,000-word sentence, thousands of tiny files,
 a symbolic link out of the folder, a dangling link, a directory named
 ``*.txt``, an unreadable file, a file of unbalanced quote marks and odd
-Unicode. Used by ``make fuzz`` and the robustness tests.
+Unicode. Used by the robustness tests (tests/test_robustness.py).
 """
 from __future__ import annotations
 

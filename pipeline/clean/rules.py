@@ -22,7 +22,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, Iterator
 
 from pipeline.core.document import Credit, OffsetMap, Removed
@@ -98,7 +98,7 @@ def load_rules() -> Rules:
 
 
 # Bump when the code of the rules changes in a way that changes outputs.
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"
 
 # --------------------------------------------------------------------------
 # dates
@@ -278,8 +278,23 @@ def _entity_edits(w: _Work) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(w.text)]
 
 
+def _piecewise_edits(offset: int, tok: str, bounds: list[int], fix) -> list[tuple[int, int, str]]:
+    """Edits that turn the token ``tok`` (at ``offset``) into ``fix(tok)``, one for each piece between
+    ``bounds`` that fixing changes, when fixing the pieces one by one gives the same text; else one
+    edit of the whole token. The characters of the pieces fixing leaves alone stay copies of the
+    raw text, so that a span inside the token (`Sánchez` of `Sánchez-Pérez`, `Kim` of `â€˜Kimâ€™`)
+    maps to its own raw characters, not to the whole token's."""
+    whole = fix(tok)
+    pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    fixed = [fix(tok[a:b]) for a, b in pieces]
+    if "".join(fixed) != whole:
+        return [(offset, offset + len(tok), whole)]
+    return [(offset + a, offset + b, f) for (a, b), f in zip(pieces, fixed) if f != tok[a:b]]
+
+
 def _mojibake_edits(w: _Work) -> list[tuple[int, int, str]]:
-    """Repair UTF-8 read as Latin-1/cp1252 (`â€™` -> `’`), token by token."""
+    """Repair UTF-8 read as Latin-1/cp1252 (`â€™` -> `’`), token by token (each run of non-ASCII
+    characters alone where that repairs the token the same: ASCII is never mojibake)."""
     from ftfy import fix_encoding
     from ftfy.badness import is_bad
 
@@ -288,10 +303,9 @@ def _mojibake_edits(w: _Work) -> list[tuple[int, int, str]]:
     edits = []
     for m in re.finditer(r"\S+", w.text):
         tok = m.group()
-        if not tok.isascii() and is_bad(tok):
-            fixed = fix_encoding(tok)
-            if fixed != tok:
-                edits.append((m.start(), m.end(), fixed))
+        if not tok.isascii() and is_bad(tok) and fix_encoding(tok) != tok:
+            bounds = [0, *(r.end() for r in re.finditer(r"[\x00-\x7f]+|[^\x00-\x7f]+", tok))]
+            edits.extend(_piecewise_edits(m.start(), tok, bounds, fix_encoding))
     return edits
 
 
@@ -312,7 +326,9 @@ def _nfc_edits(w: _Work) -> list[tuple[int, int, str]]:
     for m in re.finditer(r"\S+", w.text):
         tok = m.group()
         if not unicodedata.is_normalized("NFC", tok):
-            edits.append((m.start(), m.end(), unicodedata.normalize("NFC", tok)))
+            # a piece per character with its combining marks: only the pieces NFC changes are edits
+            bounds = [0, *(i for i, ch in enumerate(tok) if i and not unicodedata.combining(ch)), len(tok)]
+            edits.extend(_piecewise_edits(m.start(), tok, bounds, partial(unicodedata.normalize, "NFC")))
     return edits
 
 

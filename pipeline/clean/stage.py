@@ -20,7 +20,7 @@ from typing import Iterator
 
 from pipeline.clean.rules import clean_text, load_rules
 from pipeline.core.config import Settings
-from pipeline.core.limits import LIMIT_MARK
+from pipeline.core.limits import LIMIT_MARK, describe
 from pipeline.core.document import CleanDocument, OffsetMap
 from pipeline.core.executor import Item, Outcome, Stage, StageError, StageReport, run_stage
 from pipeline.core.storage import sha256_file, write_csv, write_text_atomic
@@ -395,7 +395,7 @@ def clean_file(path: Path, settings: Settings, fingerprint: str) -> CleanDocumen
         res = clean_text(raw, filename=path.name)
     except Exception as exc:  # a bug in a rule must not stop the run
         log.debug("cleaning %s failed", path, exc_info=True)
-        return _failed(doc, "error", f"cleaning failed: {type(exc).__name__}: {exc}")
+        return _failed(doc, "error", f"cleaning failed: {describe(exc)}")
     if not any(ch.isalpha() for ch in res.text):
         return _failed(doc, "skipped", "nothing left after cleaning (only page furniture)")
     doc.text, doc.offset_map = res.text, res.offset_map

@@ -57,6 +57,12 @@ class OffsetMap:
         A character is *copied* when its span is one raw character that is the
         same character; everything else, and every raw character no clean
         character came from (a deletion), belongs to an altered region.
+
+        Raw text that no clean character came from is a deletion region of its
+        own (empty on the clean side), never part of the region of a replaced
+        character beside it: a span that ends at a replaced quote mark does not
+        reach over a closing credit deleted after it, nor one that starts there
+        over a dateline deleted before it.
         """
         n = len(clean)
         if len(starts) != n or len(ends) != n:
@@ -66,6 +72,9 @@ class OffsetMap:
         rp = 0  # raw offset consumed so far
         i = 0
         while i < n:
+            if starts[i] > rp:  # raw text before this character was deleted
+                regions.append((i, i, rp, starts[i]))
+                rp = starts[i]
             if copy[i] and starts[i] == rp:
                 # the whole run of characters copied in order from here on, at once
                 j = run_ends[bisect_right(run_ends, i)]
@@ -73,13 +82,14 @@ class OffsetMap:
                 i = j
                 continue
             c0, r0, r1 = i, rp, rp
-            # a character copied from raw text the region already covers
-            # (a replacement that kept it) belongs to the region too
-            while i < n and not (copy[i] and starts[i] >= r1):
+            # the characters of one edit (their raw spans overlap) are one region; a
+            # character copied from raw text the region already covers (a replacement
+            # that kept it) belongs to it too. The next edit's characters (raw text after
+            # this one's) are a region of their own, so that a span touching one edit does
+            # not take in its neighbour's raw text
+            while i < n and not (copy[i] and starts[i] >= r1) and (i == c0 or starts[i] < r1 or ends[i] <= r1):
                 r1 = max(r1, ends[i])
                 i += 1
-            if i < n:  # raw text skipped before the next copy was deleted
-                r1 = starts[i]
             regions.append((c0, i, r0, r1))
             rp = r1
         if rp < len(raw):
@@ -202,10 +212,11 @@ def _copy_runs(clean: str, raw: str, starts: Sequence[int], ends: Sequence[int])
 
 
 def _merge(regions: Iterable[tuple[int, int, int, int]]) -> tuple[tuple[int, int, int, int], ...]:
-    """Merge altered regions that touch on both sides."""
+    """Merge deletions that touch (a deletion is never merged with a replacement beside it, nor
+    two replacements: a span touching one must not take in the raw text of the other)."""
     out: list[tuple[int, int, int, int]] = []
     for r in regions:
-        if out and out[-1][1] == r[0] and out[-1][3] == r[2]:
+        if out and out[-1][1] == r[0] == out[-1][0] == r[1] and out[-1][3] == r[2]:
             p = out.pop()
             r = (p[0], r[1], p[2], r[3])
         out.append(r)

@@ -124,6 +124,27 @@ def _safe_row(row: dict, columns: list[str]) -> dict:
     return {k: spreadsheet_safe(row.get(k, "")) for k in columns}
 
 
+def sweep_temporary(output_dir: Path) -> int:
+    """Remove what a killed run may have left anywhere under ``output_dir``: temporary files
+    (``.<name>.*.tmp``, written then renamed) and temporary or replaced directories
+    (``.<name>.tmp-*``, ``.<name>.old-*``: the saved spaCy pipeline). Only while holding the run
+    lock (no other run is writing there). Returns how many were removed."""
+    import shutil
+
+    removed = 0
+    for root, dirs, files in os.walk(output_dir):
+        for name in files:
+            if name.startswith(".") and name.endswith(".tmp"):
+                Path(root, name).unlink(missing_ok=True)
+                removed += 1
+        for name in list(dirs):
+            if name.startswith(".") and (".tmp-" in name or ".old-" in name):
+                shutil.rmtree(Path(root, name), ignore_errors=True)
+                dirs.remove(name)
+                removed += 1
+    return removed
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict]) -> bool:
     """A CSV table (UTF-8, no BOM, header row, cells safe in a spreadsheet), written atomically."""
     buf = io.StringIO()

@@ -274,8 +274,19 @@ def antecedent(tok: Token) -> Token:
     return tok
 
 
-def speaker_span(doc: Doc, head: Token) -> tuple[int, int]:
-    """The speaker as written: a named person inside the phrase, else the noun phrase without clauses."""
+def _has_word(doc: Doc, s: int, e: int) -> bool:
+    """Whether tokens ``[s, e)`` hold a letter or a digit (not only quote marks, punctuation, symbols)."""
+    return any(any(ch.isalnum() for ch in t.text) for t in doc[s:e])
+
+
+def speaker_span(doc: Doc, head: Token) -> tuple[int, int] | None:
+    """The speaker as written: a named person inside the phrase, else the noun phrase without clauses;
+    None when that holds no word (a stray quote mark or symbol the parse took for the subject)."""
+    s, e = _speaker_phrase(doc, head)
+    return (s, e) if s < e and _has_word(doc, s, e) else None
+
+
+def _speaker_phrase(doc: Doc, head: Token) -> tuple[int, int]:
     head = antecedent(head)
     s, e = _subtree_span(head)
     group = _coordination(doc, head)
@@ -1153,6 +1164,27 @@ def extract(doc: Doc, tagged: list | None = None, scope: str = "speech") -> list
     """
     if scope not in SCOPES:
         raise ValueError(f"unknown statement scope {scope!r} (one of {', '.join(SCOPES)})")
+    return _well_formed(doc, _extract(doc, tagged, scope))
+
+
+def _well_formed(doc: Doc, statements: list[Statement]) -> list[Statement]:
+    """Statements whose spans are token ranges of ``doc`` that later stages can map: a content of at
+    least one token (else no statement), a cue of at least one, a speaker with a word (else none)."""
+    n = len(doc)
+    out = []
+    for st in statements:
+        s, e = st.content
+        if not 0 <= s < e <= n:
+            continue
+        if st.cue is not None and not 0 <= st.cue[0] < st.cue[1] <= n:
+            st.cue = None
+        if st.speaker is not None and not (0 <= st.speaker[0] < st.speaker[1] <= n and _has_word(doc, *st.speaker)):
+            st.speaker = None
+        out.append(st)
+    return out
+
+
+def _extract(doc: Doc, tagged: list | None, scope: str) -> list[Statement]:
     lex = cue_lexicon()
     rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
     if not tagged:

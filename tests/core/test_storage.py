@@ -83,3 +83,18 @@ def test_the_spreadsheet_escape_is_reversible_and_never_leaves_a_formula(value):
         raise AssertionError(f"{cell!r} would run as a formula")
     if cell[:1] in ("+", "-"):
         float(cell)  # only a number may start so
+
+
+def test_what_a_killed_run_left_is_swept_and_nothing_else(tmp_path: Path):
+    from pipeline.core.storage import sweep_temporary
+
+    keep = [tmp_path / "tables" / "statements.csv", tmp_path / "nlp" / "a.spacy", tmp_path / ".newsgraph.lock",
+            tmp_path / "nlp-model" / "meta.json", tmp_path / "raw" / ".hidden article.txt"]
+    junk = [tmp_path / "tables" / ".statements.csv.x1y2.tmp", tmp_path / ".run.json.abc.tmp",
+            tmp_path / ".nlp-model.tmp-k3j4" / "ner" / "model", tmp_path / ".nlp-model.old-1a2b3c4d" / "meta.json"]
+    for p in keep + junk:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    assert sweep_temporary(tmp_path) == 4
+    assert all(p.exists() for p in keep)
+    assert not any(p.exists() for p in junk) and not (tmp_path / ".nlp-model.tmp-k3j4").exists()
