@@ -487,10 +487,18 @@ def child_path(folder: Path, name: str) -> Path:
     return path
 
 
-def _explore_links() -> str:
+def datasette_link(doc_id: str | None = None) -> str:
+    """The Datasette view of the statements (of one document): the server ``make serve`` starts by default
+    (a page opened from disk cannot know another address; a constant host, the id URL-quoted)."""
+    return DATASETTE_URL + ("" if doc_id is None else "?doc_id=" + quote(str(doc_id), safe=""))
+
+
+def _explore_links(doc_id: str | None = None) -> str:
     """The line on every page that leads to the interactive graph and to the database views."""
+    what = "this document's statements" if doc_id is not None else "the statements"
     return (f'<p class="explore"><a href="{GRAPH_PAGE}">Interactive graph</a> (entities and states) &middot; '
-            f'Explore in Datasette: <code>make serve</code> then <code>{_html.escape(DATASETTE_URL)}</code></p>')
+            f'<a href="{_html.escape(datasette_link(doc_id))}">{what} in Datasette</a> '
+            f'(start it first: <code>make serve</code>)</p>')
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -534,7 +542,7 @@ def document_html(doc_id: str, text: str, title: str, mentions: pd.DataFrame, st
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ddd;padding:6px;vertical-align:top}}
 th{{background:#f4f4f4}}h2{{margin-top:2em}}tr{{scroll-margin-top:3em}}
 tr:target td{{background:#fff3b0}}tr:target{{outline:3px solid #f0b400}}</style></head><body>
-<p><a href="{INDEX_PAGE}">&larr; all documents</a></p>{_explore_links()}
+<p><a href="{INDEX_PAGE}">&larr; all documents</a></p>{_explore_links(doc_id)}
 <h1>{esc(title or doc_id)}</h1><p><code>{esc(doc_id)}</code></p>
 <h2>Entities</h2>{ent_html}
 <h2>Statements</h2>{st_html}

@@ -197,13 +197,25 @@ def test_html_shows_the_hostile_strings_as_text(out: Path):
 GRAPH_LINK = "../graph/graph.html"  # the one link out of html/: a constant, to the interactive graph
 
 
+def _is_datasette(href: str, name: str) -> bool:
+    """The link to the statements in Datasette: the constant local address, a document's id URL-quoted."""
+    from pipeline.export.graph_html import DATASETTE_URL
+
+    if not href.startswith(DATASETTE_URL):
+        return False
+    rest = href[len(DATASETTE_URL):]
+    assert rest == "" or (rest.startswith("?doc_id=") and not any(c in rest for c in '"<>& ')), (name, href)
+    return True
+
+
 def test_links_are_relative_quoted_paths_to_pages_inside_html(out: Path):
     html_dir = (out / "html").resolve()
     for name, page in pages(out).items():
         hrefs = [attrs["href"] for tag, attrs in page.tags if tag == "a"]
         assert hrefs.count(GRAPH_LINK) == 1 and (out / "graph" / "graph.html").is_file(), name
+        assert sum(_is_datasette(h, name) for h in hrefs) == 1, (name, hrefs)
         for href in hrefs:
-            if href == GRAPH_LINK:
+            if href == GRAPH_LINK or _is_datasette(href, name):
                 continue
             parts = urlsplit(href)
             assert not parts.scheme and not parts.netloc and not href.startswith(("/", "\\")), (name, href)
@@ -211,7 +223,8 @@ def test_links_are_relative_quoted_paths_to_pages_inside_html(out: Path):
             target = (html_dir / unquote(parts.path)).resolve()
             assert target.parent == html_dir and target.is_file(), (name, href)
     index = pages(out)["index.html"]
-    linked = {unquote(a["href"]) for t, a in index.tags if t == "a" and a["href"] != GRAPH_LINK}
+    linked = {unquote(a["href"]) for t, a in index.tags
+              if t == "a" and a["href"] != GRAPH_LINK and not _is_datasette(a["href"], "index.html")}
     assert len(linked) == len(NAMES) and "index.html" not in linked
     assert {p.name for p in (out / "html").iterdir()} == linked | {"index.html"}
 
@@ -352,7 +365,8 @@ def test_document_ids_that_would_leave_html_get_no_page(tmp_path: Path, caplog):
     assert sorted(os.listdir(out)) == ["graph", "html", "newsgraph.db", "tables"]
     assert sorted(os.listdir(out / "html")) == ["fine.html", "index.html"]
     index = Page((out / "html" / "index.html").read_text(encoding="utf-8"))
-    assert [a["href"] for t, a in index.tags if t == "a"] == [GRAPH_LINK, "fine.html"]
+    hrefs = [a["href"] for t, a in index.tags if t == "a"]
+    assert hrefs[0] == GRAPH_LINK and _is_datasette(hrefs[1], "index.html") and hrefs[2:] == ["fine.html"]
 
 
 def test_hostile_table_values_are_escaped_in_html(tmp_path: Path):
