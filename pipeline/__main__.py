@@ -27,7 +27,7 @@ from pipeline.relations import stage as relations
 from pipeline.core.executor import EXECUTORS, StageError, StageReport, make_executor
 from pipeline.core.config import Settings, from_env
 from pipeline.core.lock import LockBusy, RunLock
-from pipeline.core.storage import describe_os_error, sweep_temporary
+from pipeline.core.storage import describe_os_error, sweep_temporary, write_text_atomic
 from pipeline.core.progress import setup_logging
 
 log = logging.getLogger("newsgraph")
@@ -159,30 +159,27 @@ def _run_command(args, settings: Settings) -> int:
     """A stage sub-command, or ``run``: every stage, with ``run.json`` saying how far it got
     (``running`` while it runs, so a killed run is told from a finished one; then ``complete``
     or ``failed``)."""
-    from pipeline.core.storage import write_text_atomic
-
     names = list(STAGES) if args.command == "run" else [args.command]
     state = {"status": "running", "pid": os.getpid(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     if args.command == "run":
         write_text_atomic(settings.output_dir / "run.json", json.dumps(state, indent=1) + "\n")
+    error = ""  # a write error stops the run here; any other reason _run_stages has already logged
     try:
         status, reports, executor = _run_stages(settings, names, args.input, show=not args.quiet)
     except OSError as exc:
         status, reports, executor, error = 2, [], None, describe_os_error(exc)
-    else:
-        error = "" if not status else "see the messages of the run"
     if args.command == "run":
         state = {"status": "failed" if status else "complete",
-                 **({"error": error} if status else {}),
+                 **({"error": error or "see the messages of the run"} if status else {}),
                  "executor": executor.name if executor else None, "workers": executor.workers if executor else None,
                  "stages": {r.stage: r.to_json() for r in reports}}
         try:
             write_text_atomic(settings.output_dir / "run.json", json.dumps(state, indent=1) + "\n")
         except OSError:
             pass  # the error that stopped the run is the one to report
+    if error:
+        log.error("%s", error)
     if status:
-        if error and error != "see the messages of the run":
-            log.error("%s", error)
         return status
     failed = sum(r.failed for r in reports)
     if args.strict and failed:
@@ -238,7 +235,6 @@ def _explain(args) -> int:
 def _evaluate(args, settings: Settings) -> int:
     from pipeline import evaluate
     from pipeline.relations.attribution.polnear import is_polnear_dir
-    from pipeline.core.storage import write_text_atomic
 
     gold_dir = Path(args.gold)
     if is_polnear_dir(gold_dir):

@@ -75,3 +75,37 @@ def csv_rows(path: Path) -> list[dict]:
 
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def check_offset_map(raw: str, clean: str, om) -> None:
+    """The invariants of a clean text's OffsetMap (pipeline.core.document): regions in order and
+    inside both texts, copied text between them the same, monotonic, unaltered spans read the same."""
+    import random
+
+    assert om.clean_len == len(clean) and om.raw_len == len(raw)
+    # copied text between altered regions is the same in both texts
+    c_prev = r_prev = 0
+    for c0, c1, r0, r1 in om.regions:
+        assert c_prev <= c0 <= c1 <= len(clean) and r_prev <= r0 <= r1 <= len(raw), om.regions
+        assert c0 - c_prev == r0 - r_prev >= 0
+        assert clean[c_prev:c0] == raw[r_prev:r0]
+        c_prev, r_prev = c1, r1
+    assert clean[c_prev:] == raw[r_prev:]
+    # monotonic: later clean offsets never map to earlier raw offsets
+    starts = [om.start_to_raw(i) for i in range(len(clean) + 1)]
+    ends = [om.end_to_raw(i) for i in range(len(clean) + 1)]
+    assert starts == sorted(starts) and ends == sorted(ends)
+    assert all(0 <= x <= len(raw) for x in starts + ends)
+    for i in range(len(clean)):
+        assert starts[i] <= ends[i + 1]  # a one-character span never maps backwards
+    # every unaltered span reads identically; every span maps inside the raw text
+    rng = random.Random(len(raw))
+    for _ in range(60):
+        s = rng.randrange(len(clean) + 1)
+        e = rng.randrange(s, len(clean) + 1)
+        rs, re_ = om.to_raw(s, e)
+        assert 0 <= rs <= re_ <= len(raw)
+        if om.is_unaltered(s, e):
+            assert raw[rs:re_] == clean[s:e]
+            if e > s:
+                assert om.to_clean(rs, re_) == (s, e)

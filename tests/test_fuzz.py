@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, note, settings, strategies as st
+from conftest import check_offset_map as check_map_invariants
 
 from pipeline.clean.rules import clean_text
 from pipeline.core.config import Settings
@@ -263,17 +264,8 @@ def check_clean_span(raw: str, clean: str, om: OffsetMap, cs: int, ce: int, rs: 
 
 
 def check_offset_map(raw: str, clean: str, om: OffsetMap) -> None:
-    assert om.clean_len == len(clean) and om.raw_len == len(raw)
-    c_prev = r_prev = 0
-    for c0, c1, r0, r1 in om.regions:  # sorted, inside, copied text between regions the same
-        assert c_prev <= c0 <= c1 <= len(clean) and r_prev <= r0 <= r1 <= len(raw), om.regions
-        assert c0 - c_prev == r0 - r_prev
-        assert clean[c_prev:c0] == raw[r_prev:r0]
-        c_prev, r_prev = c1, r1
-    assert clean[c_prev:] == raw[r_prev:]
+    check_map_invariants(raw, clean, om)
     starts = [om.start_to_raw(i) for i in range(len(clean) + 1)]
-    ends = [om.end_to_raw(i) for i in range(len(clean) + 1)]
-    assert starts == sorted(starts) and ends == sorted(ends)
     for i in range(len(clean)):  # every copied character reads the same
         if om.is_unaltered(i, i + 1):
             assert raw[starts[i]] == clean[i], (i, raw[starts[i]], clean[i])

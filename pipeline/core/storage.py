@@ -51,6 +51,46 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+def temp_beside(path: Path) -> Path:
+    """A new empty temporary file in ``path``'s folder (``.<name>.*.tmp``, the usual mode) for a
+    writer that fills it and then calls :func:`commit_temp`."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        os.close(fd)
+    except OSError as exc:
+        raise _output_error(exc, path) from exc
+    return Path(tmp)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    import filecmp
+
+    try:
+        return b.stat().st_size == a.stat().st_size and filecmp.cmp(a, b, shallow=False)
+    except FileNotFoundError:
+        return False
+
+
+def commit_temp(tmp: Path, path: Path) -> bool:
+    """Put the finished temporary file ``tmp`` in place of ``path`` (synced, renamed); when the bytes
+    equal the file already there, drop ``tmp`` and leave that file untouched. Returns whether
+    ``path`` changed. On failure ``tmp`` is removed and the error names ``path``."""
+    try:
+        if _same_bytes(tmp, path):
+            os.unlink(tmp)
+            return False
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _output_error(exc, path) from exc
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically; returns False when it was already there."""
     path = Path(path)
@@ -204,23 +244,11 @@ class AtomicCSV:
             self._drop()
             return
         try:
-            self.fh.flush()
-            os.fsync(self.fh.fileno())
             self.fh.close()
         except OSError as err:  # the last rows did not fit (a full disk shows here)
             self._drop()
             raise _output_error(err, self.path) from err
-        import filecmp
-
-        if self.path.exists() and filecmp.cmp(self.tmp, self.path, shallow=False):
-            os.unlink(self.tmp)
-        else:
-            try:
-                os.replace(self.tmp, self.path)
-            except OSError as err:
-                self._drop()
-                raise _output_error(err, self.path) from err
-            self.changed = True
+        self.changed = commit_temp(Path(self.tmp), self.path)
 
 
 def read_rows(path: Path) -> list[dict]:

@@ -71,9 +71,7 @@ from __future__ import annotations
 import csv
 import errno
 import logging
-import os
 import sqlite3
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -585,15 +583,6 @@ def build(db, tables_dir: Path, stats: dict) -> None:
         log.warning("%s: %d cells are not numbers: NULL in the database", key, n)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    import filecmp
-
-    try:
-        return b.stat().st_size == a.stat().st_size and filecmp.cmp(a, b, shallow=False)
-    except FileNotFoundError:
-        return False
-
-
 def write_database(tables_dir: Path, db_path: Path) -> dict:
     """Build the SQLite database ``db_path`` from the CSV tables of ``tables_dir`` (module docstring),
     atomically: into a temporary file beside ``db_path``, renamed over it when complete.
@@ -617,12 +606,9 @@ def write_database(tables_dir: Path, db_path: Path) -> dict:
         # what a killed build left behind
         for stale in db_path.parent.glob(f".{db_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
-        os.fchmod(fd, 0o666 & ~storage._UMASK)
-        os.close(fd)
     except OSError as exc:
         raise storage.OutputError(exc.errno, exc.strerror or str(exc), str(db_path)) from exc
-    tmp = Path(tmp_name)
+    tmp = storage.temp_beside(db_path)
     db = None
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
@@ -634,14 +620,8 @@ def write_database(tables_dir: Path, db_path: Path) -> dict:
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.close()
         db = None
-        if _same_file(tmp, db_path):  # unchanged input: the database already there stays, untouched
-            tmp.unlink()
-            stats["written"] = False
-        else:
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, db_path)
-            stats["written"] = True
+        # unchanged input: the database already there stays, untouched
+        stats["written"] = storage.commit_temp(tmp, db_path)
     except BaseException as exc:
         if db is not None:
             db.conn.close()

@@ -16,15 +16,13 @@ polars, DuckDB, ``pandas.read_parquet``).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.core import storage
-from pipeline.export.database import _same_file, column_type, csv_header, read_chunks, typed_chunk
+from pipeline.export.database import column_type, csv_header, read_chunks, typed_chunk
 
 log = logging.getLogger("newsgraph.export.parquet")
 
@@ -51,13 +49,7 @@ def write_table(csv_path: Path, out: Path | None = None, chunk_rows: int | None 
     out = Path(out) if out is not None else csv_path.with_suffix(".parquet")
     columns = list(dict.fromkeys(csv_header(csv_path)))
     encodings = {c: "utf8" for c in columns if column_type(c) == "TEXT"}
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.fchmod(fd, 0o666 & ~storage._UMASK)
-        os.close(fd)
-    except OSError as exc:
-        raise storage.OutputError(exc.errno, exc.strerror or str(exc), str(out)) from exc
-    tmp = Path(tmp_name)
+    tmp = storage.temp_beside(out)
     try:
         first = True
         for chunk in read_chunks(csv_path, chunk_rows):
@@ -68,12 +60,7 @@ def write_table(csv_path: Path, out: Path | None = None, chunk_rows: int | None 
         if first:  # a table with a header and no row
             fastparquet.write(str(tmp), _empty_frame(columns), compression=COMPRESSION,
                               object_encoding=encodings, write_index=False, file_scheme="simple")
-        if _same_file(tmp, out):  # unchanged table: the file already there stays, untouched
-            tmp.unlink()
-        else:
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)
+        storage.commit_temp(tmp, out)  # an unchanged table's file stays untouched
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):

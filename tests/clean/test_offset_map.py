@@ -6,36 +6,8 @@ import random
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.clean.rules import _Work, clean_text
+from conftest import check_offset_map
 from pipeline.core.document import OffsetMap
-
-
-def _check_map(raw: str, clean: str, om: OffsetMap) -> None:
-    assert om.clean_len == len(clean) and om.raw_len == len(raw)
-    # copied text between altered regions is the same in both texts
-    c_prev = r_prev = 0
-    for c0, c1, r0, r1 in om.regions:
-        assert c0 - c_prev == r0 - r_prev >= 0
-        assert clean[c_prev:c0] == raw[r_prev:r0]
-        c_prev, r_prev = c1, r1
-    assert clean[c_prev:] == raw[r_prev:]
-    # monotonic: later clean offsets never map to earlier raw offsets
-    starts = [om.start_to_raw(i) for i in range(len(clean) + 1)]
-    ends = [om.end_to_raw(i) for i in range(len(clean) + 1)]
-    assert starts == sorted(starts) and ends == sorted(ends)
-    assert all(0 <= x <= len(raw) for x in starts + ends)
-    for i in range(len(clean)):
-        assert starts[i] <= ends[i + 1]  # a one-character span never maps backwards
-    # every unaltered span reads identically; every span maps inside the raw text
-    rng = random.Random(len(raw))
-    for _ in range(60):
-        s = rng.randrange(len(clean) + 1)
-        e = rng.randrange(s, len(clean) + 1)
-        rs, re_ = om.to_raw(s, e)
-        assert 0 <= rs <= re_ <= len(raw)
-        if om.is_unaltered(s, e):
-            assert raw[rs:re_] == clean[s:e]
-            if e > s:
-                assert om.to_clean(rs, re_) == (s, e)
 
 
 # Pieces real copy is made of: words, names, furniture, entities, odd spaces, quotes.
@@ -54,7 +26,7 @@ PIECES = [
 def test_clean_text_map_is_exact_and_monotonic(pieces):
     raw = "".join(pieces).replace("\r\n", "\n")
     res = clean_text(raw, filename="kcna_2024-05-29_x.txt")
-    _check_map(raw, res.text, res.offset_map)
+    check_offset_map(raw, res.text, res.offset_map)
     for c in res.credits:
         assert raw[c.start:c.end].strip() == raw[c.start:c.end] and raw[c.start:c.end]
     # the JSON form maps the same
@@ -74,7 +46,7 @@ def test_any_edits_give_an_exact_map(raw, data):
         for a, b in zip(cuts[::2], cuts[1::2]):
             edits.append((a, b, data.draw(st.text(alphabet="abXY \n", max_size=3))))
         w.apply(edits)
-    _check_map(raw, w.text, w.offset_map())
+    check_offset_map(raw, w.text, w.offset_map())
 
 
 def test_a_replacement_maps_to_its_whole_raw_extent():
