@@ -1319,15 +1319,79 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
 
 
+@dataclass(frozen=True)
+class _Cue:
+    """A cue the tagger did not tag but the parse gives (``_governing_cue``): a span like ``TaggedSpan``."""
+    role: str
+    start: int
+    end: int
+
+
+def _governing_cue(doc: Doc, content, cues: list, ss: list[int], lex: CueLexicon):
+    """The cue a tagged content hangs on in the parse, when the tagger did not tag it: the content's
+    syntactic head's head, over at most two prepositions or particles (`complained about X`), a cue verb
+    (the cue lexicon, or often a cue in PolNeAR train) of the content's own sentence that no tagged cue
+    covers and that has a subject (`Trump tweeted that ... and [encouraged] Americans to "check out" ...`).
+    None otherwise: the caller takes the nearest tagged cue."""
+    root = doc[content.start:content.end].root
+    gov = root.head
+    hops = 0
+    while gov.pos_ in ("ADP", "PART", "SCONJ") and gov.head is not gov and hops < 2:
+        gov = gov.head
+        hops += 1
+    if gov is root or content.start <= gov.i < content.end or ss[gov.i] not in (ss[content.start], ss[content.end - 1]):
+        return None
+    if gov.pos_ != "VERB" or _bare_participle(gov) or any(q.start <= gov.i < q.end for q in cues):
+        return None  # `Dubbed "A", ...`, `Asked about A, ...`: the one acted on, nobody speaking
+    lemma = gov.lemma_.lower()
+    if lemma in lex.verbs or (lemma, "VERB") in lex.tagger_cue_words:
+        cue = _Cue("CUE", gov.i, gov.i + 1)
+        return cue if _cue_subject(doc, cue) is not None else None
+    return None
+
+
+def _join_pieces(doc: Doc, cue, pieces: list, sources: list, subj: Token | None) -> tuple[int, int]:
+    """One statement's content from the tagged pieces given to its cue: the piece nearest the cue, and the
+    others that continue it, i.e. that no verb separates from it other than the cue's own and those of a
+    source or the cue's subject phrase (`"...," he said on Monday. "..."`, `said X, who heads Y,`). A piece
+    that another clause separates (`Dubbed "A", the drills are taking place after the US announced B`) is
+    not part of what the cue reports, and is left out."""
+    def dist(c) -> int:
+        return min(abs(cue.start - c.end), abs(c.start - cue.end))
+
+    ordered = sorted(pieces, key=lambda c: (dist(c), c.start))
+    start, end = ordered[0].start, ordered[0].end
+    glue = set(range(cue.start, cue.end))
+    for q in sources:
+        glue.update(range(q.start, q.end))
+    if subj is not None:
+        glue.update(range(subj.left_edge.i, subj.right_edge.i + 1))
+
+    def joins(a: int, b: int) -> bool:
+        return not any(t.pos_ in ("VERB", "AUX") and t.i not in glue for t in doc[a:b])
+
+    for c in ordered[1:]:
+        lo, hi = min(start, cue.start), max(end, cue.end)
+        if (c.start >= hi and joins(hi, c.start)) or (c.end <= lo and joins(c.end, lo)) or (c.start < hi and c.end > lo):
+            start, end = min(start, c.start), max(end, c.end)
+    return start, end
+
+
 def _cue_subject(doc: Doc, cue) -> Token | None:
-    """The active subject of a tagged cue's head verb (`Flynn [said]`), or the agent of a passive one
-    (`was [condemned] by Egypt`)."""
+    """The active subject of a tagged cue's head verb (`Flynn [said]`), the agent of a passive one
+    (`was [condemned] by Egypt`), else the subject the verb inherits (``subject_of``)."""
     head = doc[cue.start:cue.end].root
     for k in head.children:
         if k.dep_ == "nsubj":
             return k
         if k.dep_ == "agent":
             return next((g for g in k.children if g.dep_ == "pobj"), None)
+    if head.pos_ in ("VERB", "AUX"):
+        # no subject of its own: the one it shares through a conjunction, a participle or an infinitive
+        # (`accusing her of ...`, `promising to lift ...`, `to admit ...`), as the rules' ``subject_of``
+        inherited = subject_of(head)
+        if inherited is not None:
+            return antecedent(inherited)
     return None
 
 
@@ -1354,13 +1418,16 @@ def _words_before(doc: Doc) -> list[int]:
 
 
 def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subject: bool = False) -> list[Statement]:
-    """Attach tagged content spans to the nearest cue (and that cue's source) in their sentence, else in the
-    sentence before or after within the paragraph; content of fewer than ``min_tokens`` word tokens is dropped.
-    With ``fallback_subject``, a cue without a tagged source in its sentence takes its grammatical subject."""
+    """Attach tagged content spans to a cue (and that cue's source): the untagged cue verb the content hangs
+    on in the parse (``_governing_cue``), else the nearest tagged cue of the content's own sentence, else one
+    within three tokens across a sentence end, else one in the sentence before or after within the
+    paragraph; the pieces a cue receives make one content where they continue each other (``_join_pieces``).
+    Content of fewer than ``min_tokens`` word tokens is dropped. With ``fallback_subject``, a cue without a
+    tagged source in its sentence takes its grammatical subject."""
+    lex = cue_lexicon()
     cues = [s for s in spans if s.role == "CUE"]
     sources = [s for s in spans if s.role == "SRC"]
-    by_cue: dict[tuple[int, int], Statement] = {}
-    out: list[Statement] = []
+    pieces: dict[tuple[int, int], tuple[object, list]] = {}  # cue -> (cue, its content pieces), in text order
     ss: list[int] | None = None  # sentence start of every token (``doc[i].sent.start``), read once
     words_before: list[int] | None = None  # words (not punctuation, not space) before each token
     for c in (s for s in spans if s.role == "CNT"):
@@ -1371,21 +1438,26 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
         if ss is None:
             ss = sent_starts(doc)
         sent_ids = {ss[c.start], ss[c.end - 1]}
-        near = [q for q in cues if ss[q.start] in sent_ids or abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
-        if not near:  # a piece that goes on from the sentence before or after: `"...," he said. "..."`
-            around = {ss[c.start - 1] if c.start > 0 else -1, ss[c.end] if c.end < len(doc) else -1}
-            near = [q for q in cues if ss[q.start] in around and
-                    "\n" not in doc[min(q.end, c.end):max(q.start, c.start)].text]  # within the paragraph
-        cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
+        cue = _governing_cue(doc, c, cues, ss, lex)
         if cue is None:
-            continue
-        key = (cue.start, cue.end)
-        if key in by_cue:  # another piece of the same statement
-            st = by_cue[key]
-            st.content = (min(st.content[0], c.start), max(st.content[1], c.end))
-            continue
-        in_sent = [s for s in sources if ss[s.start] == ss[cue.start]]
+            # the nearest cue of the content's own sentence; a cue just across a sentence end only when its
+            # sentence has none (`..., sources said. But ... decided ..., a source said.`: two statements)
+            near = [q for q in cues if ss[q.start] in sent_ids] or \
+                [q for q in cues if abs(q.start - c.end) <= 3 or abs(c.start - q.end) <= 3]
+            if not near:  # a piece that goes on from the sentence before or after: `"...," he said. "..."`
+                around = {ss[c.start - 1] if c.start > 0 else -1, ss[c.end] if c.end < len(doc) else -1}
+                near = [q for q in cues if ss[q.start] in around and
+                        "\n" not in doc[min(q.end, c.end):max(q.start, c.start)].text]  # within the paragraph
+            cue = min(near, key=lambda q: min(abs(q.start - c.end), abs(c.start - q.end)), default=None)
+        if cue is not None:
+            pieces.setdefault((cue.start, cue.end), (cue, []))[1].append(c)
+    out: list[Statement] = []
+    for key, (cue, cue_pieces) in pieces.items():
         subj = _cue_subject(doc, cue)
+        content = _join_pieces(doc, cue, cue_pieces, sources, subj)
+        in_sent = [s for s in sources if ss[s.start] == ss[cue.start]]
+        if isinstance(cue, _Cue):  # a cue of the parse: the tagged source that holds its subject, or none
+            in_sent = [s for s in in_sent if subj is not None and s.start <= subj.i < s.end]
         # the tagged source that holds the cue's grammatical subject, else the nearest one in the sentence
         src = next((s for s in in_sent if subj is not None and s.start <= subj.i < s.end), None) or \
             min(in_sent, key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)), default=None)
@@ -1413,9 +1485,8 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
             if any(k.dep_ == "auxpass" for k in head.children) and not any(k.dep_ == "agent" for k in head.children) \
                     and any(k.dep_ == "nsubjpass" and a <= k.i < b for k in head.children):
                 speaker = None  # "peacekeepers have been blamed for ...": the one acted on, not a source
-        st = Statement(content=(c.start, c.end), cue=key, origin="tagger", speaker=speaker)
-        by_cue[key] = st
-        out.append(st)
+        out.append(Statement(content=content, cue=key, origin="tagger", speaker=speaker))
+    out.sort(key=lambda st: st.content)
     for st in out:
         s, e = st.content
         st.kind = _kind(doc, s, e)

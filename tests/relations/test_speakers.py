@@ -330,3 +330,68 @@ def test_targets_demonyms_for_a_states_acts_and_posts_held_by_a_named_person(run
     assert set(by_content(found, "visit")["targets"]) == {"person:marta-kovacs", "state:HUN"}
     assert by_content(found, "Russian strikes")["targets"] == ["state:RUS"]  # "warned of" X
     assert all("state:CHN" not in x["targets"] for x in found)  # goods are no act of a state
+
+
+# 10. tagged contents and their cues (PolNeAR error classes: merged neighbours, untagged cues) ----------
+
+def _tagged(doc, *parts):
+    """TaggedSpans from (role, words[, nth occurrence]) over ``doc``'s text."""
+    from pipeline.relations.attribution.tagger import TaggedSpan
+
+    out = []
+    for role, words, *nth in parts:
+        at = -1
+        for _ in range((nth or [0])[0] + 1):
+            at = doc.text.index(words, at + 1)
+        span = doc.char_span(at, at + len(words), alignment_mode="expand")
+        out.append(TaggedSpan(role, span.start, span.end))
+    return out
+
+
+def _found(doc, statements):
+    return [(doc[s.speaker[0]:s.speaker[1]].text if s.speaker else None, doc[s.cue[0]:s.cue[1]].text,
+             doc[s.content[0]:s.content[1]].text) for s in statements]
+
+
+def test_a_tagged_content_takes_a_cue_of_its_own_sentence_before_one_across_the_sentence_end(nlp):
+    doc = nlp("The plan will fail, officials said. But the governor approved it anyway, an aide said.")
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CNT", "The plan will fail"), ("SRC", "officials"), ("CUE", "said"),
+                     ("CNT", "the governor approved it anyway"), ("SRC", "an aide"), ("CUE", "said", 1))
+    assert _found(doc, extract(doc, tagged, "attribution")) == [
+        ("officials", "said", "The plan will fail"), ("an aide", "said", "the governor approved it anyway")]
+
+
+def test_a_content_hanging_on_an_untagged_cue_verb_is_its_own_statement(nlp):
+    doc = nlp("The senator tweeted that the report was a disgrace and urged voters to read it themselves.")
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("SRC", "The senator"), ("CUE", "tweeted"), ("CNT", "that the report was a disgrace"),
+                     ("CNT", "to read it themselves"))
+    assert _found(doc, extract(doc, tagged, "attribution")) == [
+        ("The senator", "tweeted", "that the report was a disgrace"), ("The senator", "urged", "to read it themselves")]
+
+
+def test_a_piece_another_clause_separates_from_the_cue_is_not_part_of_its_content(nlp):
+    doc = nlp('Dubbed "Operation Blue Sky", the exercises began days after the ministry announced new sanctions '
+              'on the company.')
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CNT", '"Operation Blue Sky"'), ("SRC", "the ministry"), ("CUE", "announced"),
+                     ("CNT", "new sanctions on the company"))
+    # `Dubbed` is no speech (a bare participle: nobody speaking), and its piece is not the ministry's
+    assert _found(doc, extract(doc, tagged, "attribution")) == [
+        ("the ministry", "announced", "new sanctions on the company")]
+    # pieces only the cue, its source and an adjunct separate are one statement
+    doc = nlp('"We will not back down," the mayor said on Monday. "The city deserves better."')
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CNT", '"We will not back down,"'), ("SRC", "the mayor"), ("CUE", "said"),
+                     ("CNT", '"The city deserves better."'))
+    ((speaker, cue, content),) = _found(doc, extract(doc, tagged, "attribution"))
+    assert speaker == "the mayor" and content.startswith('"We will') and content.endswith('better."')
+
+
+def test_a_tagged_participle_cue_inherits_its_subject(nlp):
+    doc = nlp("The senator issued a statement on Friday, accusing the agency of hiding the report.")
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CUE", "accusing"), ("CNT", "the agency of hiding the report"))
+    assert _found(doc, extract(doc, tagged, "attribution")) == [
+        ("The senator", "accusing", "the agency of hiding the report")]
