@@ -1377,6 +1377,29 @@ def _join_pieces(doc: Doc, cue, pieces: list, sources: list, subj: Token | None)
     return start, end
 
 
+def _quote_goes_on(doc: Doc, content: tuple[int, int], cue, cues: list) -> tuple[int, int]:
+    """`"We will not back down," the mayor said. "The city deserves better."`: a quoted content whose cue
+    follows it in its sentence goes on through the quotation that opens the next sentence of the paragraph
+    when that sentence has no cue of its own (the tagger often leaves the second quotation untagged)."""
+    s, e = content
+    if doc[e - 1].text not in CLOSE_QUOTES or cue.start < e:
+        return content
+    k = doc[cue.start].sent.end
+    while k < len(doc) and doc[k].is_space and "\n" not in doc[k].text:
+        k += 1
+    if k >= len(doc) or doc[k].text not in OPEN_QUOTES:
+        return content
+    nxt = doc[k].sent
+    if any(nxt.start <= q.start < nxt.end for q in cues):
+        return content
+    for t in doc[k + 1:]:
+        if "\n" in t.text:
+            return content
+        if t.text in CLOSE_QUOTES:
+            return (s, t.i + 1)
+    return content
+
+
 def _cue_subject(doc: Doc, cue) -> Token | None:
     """The active subject of a tagged cue's head verb (`Flynn [said]`), the agent of a passive one
     (`was [condemned] by Egypt`), else the subject the verb inherits (``subject_of``)."""
@@ -1485,7 +1508,8 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
             if any(k.dep_ == "auxpass" for k in head.children) and not any(k.dep_ == "agent" for k in head.children) \
                     and any(k.dep_ == "nsubjpass" and a <= k.i < b for k in head.children):
                 speaker = None  # "peacekeepers have been blamed for ...": the one acted on, not a source
-        out.append(Statement(content=content, cue=key, origin="tagger", speaker=speaker))
+        out.append(Statement(content=_quote_goes_on(doc, content, cue, cues), cue=key, origin="tagger",
+                             speaker=speaker))
     out.sort(key=lambda st: st.content)
     for st in out:
         s, e = st.content

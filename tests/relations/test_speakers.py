@@ -395,3 +395,21 @@ def test_a_tagged_participle_cue_inherits_its_subject(nlp):
     tagged = _tagged(doc, ("CUE", "accusing"), ("CNT", "the agency of hiding the report"))
     assert _found(doc, extract(doc, tagged, "attribution")) == [
         ("The senator", "accusing", "the agency of hiding the report")]
+
+
+def test_a_quotation_goes_on_into_the_next_sentence_without_a_cue_of_its_own(nlp):
+    text = ('"We will not back down," the mayor said on Monday. "The city deserves better." '
+            'The council said it would vote on Friday.')
+    doc = nlp(text)
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CNT", '"We will not back down,"'), ("SRC", "the mayor"), ("CUE", "said"),
+                     ("SRC", "The council"), ("CUE", "said", 1), ("CNT", "it would vote on Friday"))
+    found = _found(doc, extract(doc, tagged, "attribution"))
+    assert found[0][0] == "the mayor" and found[0][2].endswith('"The city deserves better."')
+    assert found[1] == ("The council", "said", "it would vote on Friday")
+    # a next sentence with a cue of its own is another statement
+    doc = nlp('"We will not back down," the mayor said. "That is wrong," her rival replied.')
+    annotate(doc, "t")
+    tagged = _tagged(doc, ("CNT", '"We will not back down,"'), ("SRC", "the mayor"), ("CUE", "said"),
+                     ("CUE", "replied"))
+    assert _found(doc, extract(doc, tagged, "attribution"))[0] == ("the mayor", "said", '"We will not back down,"')
