@@ -34,6 +34,11 @@ from pipeline.core.lexicons import data_file
 
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
 FIRST_PERSON = {"i", "we", "you", "me", "us"}
+
+
+def is_first_person(tok: Token) -> bool:
+    """`we`, `us`, `I`, `you` (the speaker's side), not `US` (the United States)."""
+    return tok.lower_ in FIRST_PERSON and tok.text not in ("US", "U.S.")
 OPEN_QUOTES = "\u201c\""
 CLOSE_QUOTES = "\u201d\""
 
@@ -479,7 +484,7 @@ def quotes(doc: Doc, lex: CueLexicon) -> list[Statement]:
         verb, subj = found
         cue = _cue_phrase(doc, verb, lex)
         st = Statement(content=(qs, qe), cue=cue, kind="direct", origin="quote")
-        if subj is not None and subj.lower_ not in FIRST_PERSON:
+        if subj is not None and not is_first_person(subj):
             st.speaker = speaker_span(doc, subj)
         # '"X," he said, "Y."': the second piece shares the cue
         if prev is not None and prev.origin == "quote" and prev.cue == cue:
@@ -629,7 +634,7 @@ def _entity_before(doc: Doc, verb: Token, window: int = 5) -> Token | None:
 def _speaker_of(doc: Doc, verb: Token, subj: Token | None = None) -> tuple[int, int] | None:
     """The speaker phrase of a cue verb (``subj``: its subject, when already found)."""
     subj = subj or subject_of(verb) or _entity_before(doc, verb)
-    if subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
+    if subj is None or is_first_person(subj) or subj.dep_ == "expl":
         return None
     return speaker_span(doc, antecedent(subj))
 
@@ -689,7 +694,7 @@ def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
     comp = next((c for c in adj.children if (c.dep_ == "prep" and c.lower_ in ("about", "of", "over", "at", "with"))
                  or c.dep_ == "ccomp"), None)
     subj = next((c for c in verb.children if c.dep_ in SPEAKER_DEPS), None)
-    if comp is None or subj is None or subj.lower_ in FIRST_PERSON or subj.dep_ == "expl":
+    if comp is None or subj is None or is_first_person(subj) or subj.dep_ == "expl":
         return None
     named = subj.pos_ == "PRON" or any(e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") and
                                        e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in ents_of(doc))
@@ -710,7 +715,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     if lemma not in lex.verbs:
         return None
     subj = subject_of(verb)
-    if subj is not None and (subj.lower_ in FIRST_PERSON or subj.dep_ == "expl"):
+    if subj is not None and (is_first_person(subj) or subj.dep_ == "expl"):
         return None  # the speaker's own assertions inside its statement are not statements
     if verb.dep_ == "xcomp" and (verb.head.pos_ == "ADJ" or verb.head.lemma_ == "be" or verb.head.lemma_ not in lex.verbs
                                  or verb.head.lemma_ in lex.to):
@@ -1146,6 +1151,37 @@ def merge(*groups: Iterable[Statement], by_cue: bool = True) -> list[Statement]:
     return out
 
 
+def _quotes_in_clauses(doc: Doc, quoted: list[Statement], clauses: list[Statement]) -> list[Statement]:
+    """A quotation that is part of a reported clause is that clause (`X said it remained "deeply
+    concerned"`, `said her chief was "kidnapped" on Wednesday "by armed men"`, `"...," unless ..., Y said`):
+    where the syntax rules found a clause with the quotation's cue that holds the quotation and other words,
+    or that ends at most five tokens before it in the same sentence with no verb between, the quoted
+    statement takes the whole clause (kind mixed). A quotation without a speaker whose cue lies inside
+    another reported clause holding it is part of that statement and is left out."""
+    out = []
+    for q in quoted:
+        if q.cue is None:
+            out.append(q)
+            continue
+        c, d = q.content
+        for x in clauses:
+            if x.cue is None or not (x.cue[0] < q.cue[1] and q.cue[0] < x.cue[1]):
+                continue
+            a, b = x.content
+            if a <= c + 1 and b >= d - 1 and any(t.is_alpha for t in list(doc[a:c]) + list(doc[d:b])):
+                q.content = (min(a, c), max(b, d))
+            elif b <= c and c - b <= 5 and doc[b - 1].sent == doc[c].sent and \
+                    not any(t.pos_ in ("VERB", "AUX") for t in doc[b:c]):
+                q.content = (a, d)
+        if q.content != (c, d):
+            q.kind = _kind(doc, *q.content)
+        if q.speaker is None and any(x.content[0] <= q.content[0] and q.content[1] <= x.content[1]
+                                     and x.content[0] <= q.cue[0] < x.content[1] for x in clauses):
+            continue
+        out.append(q)
+    return out
+
+
 SCOPES = ("speech", "attribution")
 
 
@@ -1186,7 +1222,8 @@ def _well_formed(doc: Doc, statements: list[Statement]) -> list[Statement]:
 
 def _extract(doc: Doc, tagged: list | None, scope: str) -> list[Statement]:
     lex = cue_lexicon()
-    rule_based = merge(colon(doc, lex), speaker_colon(doc), quotes(doc, lex), syntax(doc, lex))
+    clauses = syntax(doc, lex)
+    rule_based = merge(colon(doc, lex), speaker_colon(doc), _quotes_in_clauses(doc, quotes(doc, lex), clauses), clauses)
     if not tagged:
         return rule_based
     if scope == "attribution":
@@ -1210,7 +1247,7 @@ def _extract(doc: Doc, tagged: list | None, scope: str) -> list[Statement]:
         if around is not None:
             src = doc[st.speaker[0]:st.speaker[1]] if st.speaker else None
             cue_lemma = doc[st.cue[0]:st.cue[1]].root.lemma_ if st.cue else ""
-            if src is None or any(t.lower_ in FIRST_PERSON for t in src) or cue_lemma not in lex.clause or \
+            if src is None or any(is_first_person(t) for t in src) or cue_lemma not in lex.clause or \
                     _names_own_side(doc, src, around):
                 continue  # the speaker's own acts inside its verbatim statement; speech it reports of others stays
         added.append(st)

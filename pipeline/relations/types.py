@@ -144,7 +144,7 @@ def _wrong_named(content: Span, lex: TypeLexicon) -> str:
 
 def _by_own_side(subj: Token, own: set[str]) -> bool:
     """A doer of the speaker's side: first person, or in a state or body of that side."""
-    return subj.lower_ in FIRST_PERSON or any(
+    return (subj.lower_ in FIRST_PERSON and subj.text not in ("US", "U.S.")) or any(
         e.start <= subj.i < e.end and e.label_ in ("STATE", "ORG") and of_side(e, own) for e in ents_of(subj.doc))
 
 

@@ -370,3 +370,19 @@ def test_a_speaker_inside_a_bodys_name_is_the_whole_name(statements):
     found = statements("The Central Committee of the Workers' Party of Korea, which rejected the offer, said talks "
                        "were pointless.")
     assert one(found, "said")["speaker"] == "Central Committee of the Workers' Party of Korea"
+
+
+def test_a_quotation_inside_a_reported_clause_is_the_clause(statements):
+    s = one(statements('The commissioner said the situation remained "a matter of grave concern for the entire '
+                       'international community and for all of us."'), "said")
+    assert s["content"].startswith("the situation remained") and s["kind"] == "mixed"
+    # a condition after the quotation, before the speaker, is part of what was said
+    s = one(statements('"We will not accept any attempt to change the border by force," unless the talks resume '
+                       'next week, the foreign minister said.'), "said")
+    assert s["content"].endswith("unless the talks resume next week") and s["speaker"] == "the foreign minister"
+
+
+def test_the_us_is_a_speaker_not_the_first_person_plural(statements):
+    s = one(statements("The US urged both countries to show restraint after the clashes."), "urged")
+    assert s["ids"] == ["state:USA"] and s["content"] == "to show restraint after the clashes"
+    assert statements("Let us hope that the talks succeed.") == []
