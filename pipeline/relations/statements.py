@@ -77,6 +77,7 @@ class CueLexicon:
     evidence: frozenset[str] = frozenset()  # "suggest", "show": cues only with a speaker that can speak
     speaker_nouns: frozenset[str] = frozenset()  # common nouns for people and bodies who speak
     tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
+    territory_nouns: frozenset[str] = frozenset()  # what a territorial claim claims ("the islands it claims")
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
     # the string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for: `according`
     # and stance adjectives, cue verbs, clause verbs, cue nouns (derived)
@@ -116,6 +117,7 @@ def cue_lexicon() -> CueLexicon:
         adjectives=frozenset(cfg["adjectives"]["stance"]),
         evidence=frozenset(v["evidence"]), speaker_nouns=frozenset(cfg["phrases"]["speaker_nouns"]),
         tagger_not_cues=frozenset(cfg["tagger"]["not_cues"]),
+        territory_nouns=frozenset(v["territory_nouns"]),
     )
 
 
@@ -255,6 +257,19 @@ def subject_of(verb: Token) -> Token | None:
             continue
         break
     return None
+
+
+def _territorial_claim(doc: Doc, verb: Token, content: tuple[int, int], lex: CueLexicon) -> bool:
+    """`Kashmir is claimed by both`, `claims the islands as its territory`: a claim to a thing, no statement
+    (ANNOTATION.md 17): a passive `claim`, or a content without a verb that names a state or place or
+    holds, or is followed by, a territory noun (``territory_nouns``); `claimed the attack` stays."""
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        return True
+    s, e = content
+    if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in doc[s:e]):
+        return False
+    places = any(t.ent_type_ in ("GPE", "LOC") or t.ent_type_ == "STATE" for t in doc[s:e])
+    return places or any(t.lemma_.lower() in lex.territory_nouns for t in doc[s:min(len(doc), e + 4)])
 
 
 def _bare_participle(tok: Token) -> bool:
@@ -850,6 +865,8 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             if pred:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
     if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
+        return None
+    if lemma == "claim" and _territorial_claim(doc, verb, content, lex):
         return None
     content = _cut_medium(doc, *_cut_free_relative(doc, *_cut_participle(doc, *content)))
     if speaker is not None:

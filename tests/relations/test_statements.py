@@ -386,3 +386,16 @@ def test_the_us_is_a_speaker_not_the_first_person_plural(statements):
     s = one(statements("The US urged both countries to show restraint after the clashes."), "urged")
     assert s["ids"] == ["state:USA"] and s["content"] == "to show restraint after the clashes"
     assert statements("Let us hope that the talks succeed.") == []
+
+
+def test_reporting_verbs_with_a_noun_object_and_territorial_claims(statements):
+    s = one(statements("The ministry confirmed the ceasefire late on Tuesday."), "confirmed")
+    assert s["content"] == "the ceasefire" and s["speaker"] == "The ministry"
+    assert one(statements("A rebel group claimed the attack on the convoy."), "claimed")["content"] == \
+        "the attack on the convoy"
+    s = one(statements("The relief agency appealed to the government to open the border crossings."), "appealed to")
+    assert s["content"] == "to open the border crossings"
+    # a claim to a thing is no statement (ANNOTATION.md 17)
+    for text in ("Beijing claims the islands as its territory.", "China claims almost all of the South China Sea.",
+                 "Kashmir is claimed in full by both India and Pakistan."):
+        assert statements(text) == [], text
