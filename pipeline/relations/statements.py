@@ -78,6 +78,7 @@ class CueLexicon:
     speaker_nouns: frozenset[str] = frozenset()  # common nouns for people and bodies who speak
     tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
     territory_nouns: frozenset[str] = frozenset()  # what a territorial claim claims ("the islands it claims")
+    inference_verbs: frozenset[str] = frozenset()  # ", raising concerns that ...": the journalist's inference
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
     # the string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for: `according`
     # and stance adjectives, cue verbs, clause verbs, cue nouns (derived)
@@ -117,7 +118,7 @@ def cue_lexicon() -> CueLexicon:
         adjectives=frozenset(cfg["adjectives"]["stance"]),
         evidence=frozenset(v["evidence"]), speaker_nouns=frozenset(cfg["phrases"]["speaker_nouns"]),
         tagger_not_cues=frozenset(cfg["tagger"]["not_cues"]),
-        territory_nouns=frozenset(v["territory_nouns"]),
+        territory_nouns=frozenset(v["territory_nouns"]), inference_verbs=frozenset(v["inference"]),
     )
 
 
@@ -819,7 +820,11 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             prep = next((c for c in list(children) + list(fwd.children) if c.dep_ == "prep" and c.lower_ == "to"), prep)
         if prep is not None and lemma in lex.obj | lex.to | {"look"}:
             pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
-            if pobj is not None and prep.i <= verb.i + 3:
+            # "slammed Israel for intercepting ...": with an object before `for`, the object and its
+            # complement are what was said (below), as with "accused X of Y"
+            object_first = prep.lower_ == "for" and lemma in lex.obj and \
+                any(c.dep_ == "dobj" and c.i < prep.i for c in children)
+            if pobj is not None and prep.i <= verb.i + 3 and not object_first:
                 content = _subtree_span(pobj)
     if content is None and lemma in lex.obj and speaker is not None:
         # "which the UN has described as ...", "was described as illegitimate by X": no object in
@@ -973,8 +978,9 @@ def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """A clause ends before `, expressing concern` / `, adding that ...` / `, with X indicating ...`: a
-    participle of a cue verb after a comma starts another statement. Other participle clauses stay
-    (`..., with the minister speaking to both sides`)."""
+    participle of a cue verb after a comma starts another statement; before `, raising concerns ...`
+    (the journalist's inference, ``inference_verbs``) and `, while X reported ...` (another speaker).
+    Other participle clauses stay (`..., with the minister speaking to both sides`)."""
     verbs = cue_lexicon().verbs
     inside_quote = False
     for i in range(s + 2, e - 1):
@@ -993,6 +999,12 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
         nxt = doc[i + 1]
         if nxt.lower_ == "according" and i + 2 < e and doc[i + 2].lower_ == "to":
             return s, i  # "..., according to local officials": another source's words
+        if not inside_quote and nxt.tag_ == "VBG" and nxt.lemma_.lower() in cue_lexicon().inference_verbs:
+            return s, i  # "..., raising concerns that ...": the journalist's inference (ANNOTATION.md 17)
+        if not inside_quote and nxt.lower_ in ("while", "whereas") and any(
+                t.pos_ == "VERB" and t.lemma_ in verbs and any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                for t in doc[i + 2:min(e, i + 10)]):
+            return s, i  # "..., while the army reported ...": another speaker's statement
         if (nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "conj") and nxt.lemma_ in verbs) or \
                 (nxt.lower_ == "with" and any(t.tag_ == "VBG" and t.lemma_ in verbs for t in nxt.subtree)):
             return s, i

@@ -399,3 +399,12 @@ def test_reporting_verbs_with_a_noun_object_and_territorial_claims(statements):
     for text in ("Beijing claims the islands as its territory.", "China claims almost all of the South China Sea.",
                  "Kashmir is claimed in full by both India and Pakistan."):
         assert statements(text) == [], text
+
+
+def test_content_ends_before_an_inference_or_another_speaker_and_keeps_the_object_of_a_criticism(statements):
+    s = one(statements("The ministry said the talks had collapsed, raising concerns that fighting could resume."), "said")
+    assert s["content"] == "the talks had collapsed"
+    s = one(statements("The government said 12 people were killed, while the army reported far higher figures."), "said")
+    assert s["content"] == "12 people were killed"
+    s = one(statements("The mayor slammed the council for cutting the school budget."), "slammed")
+    assert s["content"] == "the council for cutting the school budget"
