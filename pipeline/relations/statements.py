@@ -280,6 +280,8 @@ def _bare_participle(tok: Token) -> bool:
 
 
 RELATIVE = {"who", "which", "that", "whom"}
+# verbs of asking someone for comment (an outlet that asks makes no statement)
+REQUEST_VERBS = {"ask", "contact", "reach", "request", "approach", "seek"}
 TOPIC_VERBS = {"comment", "talk", "speak", "discuss", "exchange", "touch", "dwell"}
 QUESTIONERS = {"q", "question", "reporter", "reporters", "moderator", "audience", "interviewer"}
 
@@ -1364,6 +1366,27 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     if cue_words and _bare_participle(cue_words[0]) and \
             not any(c.dep_ == "agent" for c in cue_words[0].children):
         return "a passive participle: the speaker was asked, not asking"  # "Asked about X, Lin said"
+    head = cue_words[-1] if cue_words else None
+    if head is not None and head.tag_ == "VBN" and head.dep_ in ("acl", "amod") and \
+            not any(c.dep_ in ("agent", "aux", "auxpass") for c in head.children):
+        return "a participle modifying a noun ('the submarine revealed during the visit'), not a statement"
+    if head is not None and head.lemma_.lower() in lex.evidence and head.pos_ in ("VERB", "AUX"):
+        subj = subject_of(head)
+        if subj is not None and not _can_speak(doc, subj) and \
+                subj.lemma_.lower() not in lex.document_nouns | lex.source_nouns and \
+                not (subj.left_edge.i <= st.speaker[0] and st.speaker[1] <= subj.right_edge.i + 1) and \
+                not subj.i < st.speaker[0] < head.i:
+            # ... unless the source is part of the subject phrase or stands between it and the cue (the parse
+            # took a subject from another clause): "X were barred while a report by a rights group suggested"
+            return f"{subj.text!r} cannot speak: evidence, not a statement"  # "the operation shows" (ANNOTATION.md 17)
+    if head is not None and head.lemma_.lower() == "cite":
+        content = doc[st.content[0]:st.content[1]]
+        if content.root.lemma_.lower() in lex.source_nouns | lex.document_nouns or \
+                any(e.root.i == content.root.i and e.label_ in ("PERSON", "ORG") for e in ents_of(doc)):
+            return "citing a source names where the words come from, not what was said"
+    if head is not None and head.lemma_.lower() in REQUEST_VERBS and \
+            _outlet_names() & {src.text, *(e.text for e in ents_of(doc) if src.start <= e.start and e.end <= src.end)}:
+        return "the outlet asking for comment is no statement (ANNOTATION.md 17)"  # "CNN has asked X for a response"
     if cue_words and any(c.dep_ == "auxpass" for c in cue_words[-1].children) and \
             any(c.dep_ == "nsubjpass" and st.speaker[0] <= c.i < st.speaker[1] for c in cue_words[-1].children):
         return "the passive subject is the one acted on, not the speaker"  # "X has been accused of ..."

@@ -413,3 +413,30 @@ def test_a_quotation_goes_on_into_the_next_sentence_without_a_cue_of_its_own(nlp
     tagged = _tagged(doc, ("CNT", '"We will not back down,"'), ("SRC", "the mayor"), ("CUE", "said"),
                      ("CUE", "replied"))
     assert _found(doc, extract(doc, tagged, "attribution"))[0] == ("the mayor", "said", '"We will not back down,"')
+
+
+def test_tagger_statements_of_attempts_evidence_sources_and_outlets_are_no_statements(nlp):
+    lex = cue_lexicon()
+
+    def why(text, speaker, cue, content):
+        doc = nlp(text)
+        annotate(doc, "t")
+        (src, cue_span, cnt) = _tagged(doc, ("SRC", speaker), ("CUE", cue), ("CNT", content))
+        st = Statement(content=(cnt.start, cnt.end), cue=(cue_span.start, cue_span.end),
+                       speaker=(src.start, src.end), origin="tagger")
+        return tagger_rejection(doc, st, lex)
+
+    assert "attempt" in why("The senator has sought to cast himself as a reformer.", "The senator", "has sought",
+                            "to cast himself as a reformer")
+    assert "cannot speak" in why("The general said the operation shows the army is serious about the threat.",
+                                 "The general", "shows", "the army is serious about the threat")
+    assert why("A report by a rights group suggested that dozens had been detained.", "a rights group", "suggested",
+               "that dozens had been detained") == ""
+    assert "citing a source" in why("The rights group cited local officials.", "The rights group", "cited",
+                                    "local officials")
+    assert why("The rights group cited concerns about the vote count.", "The rights group", "cited",
+               "concerns about the vote count") == ""
+    assert "outlet" in why("CNN has asked the ministry for a response to the statement.", "CNN", "has asked",
+                           "the ministry for a response to the statement")
+    assert "participle" in why("Officials inspected the submarine revealed during the leader's visit.",
+                               "the leader", "revealed", "the submarine")
