@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.core import lexicons
 from pipeline.ner.resolve import office_holders
-from pipeline.relations.statements import FIRST_PERSON, Statement, cue_lexicon, doc_text
+from pipeline.relations.statements import Statement, cue_lexicon, doc_text, is_first_person
 
 MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON_FORMS = {"I", "me", "we", "We", "us", "Us"}  # not "US"
@@ -74,6 +74,16 @@ GROUP_MODIFIERS = {"rights": "ngo", "aid": "ngo", "humanitarian": "ngo", "charit
                    "watchdog": "ngo", "militant": "armed_group", "rebel": "armed_group", "armed": "armed_group",
                    "paramilitary": "armed_group", "insurgent": "armed_group", "jihadist": "armed_group",
                    "terrorist": "armed_group", "opposition": "party", "ruling": "party", "political": "party"}
+# "both sides", "the two parties": the parties of a conflict or a negotiation, states or bodies
+SIDE_NOUNS = {"side", "party"}
+PAIR_STATE_NOUNS = {"country", "nation", "neighbour", "neighbor"}  # "the two countries": two states
+# the cue's addressee as the object of a preposition when the content is what it is asked to do
+# ("called on X to ...", "prevailed upon X to ...")
+ADDRESSEE_PREPS = {"on", "upon"}
+# nouns for a group that a statement's content may name by reference (`the rebel group`, `the bloc`)
+TARGET_GROUP_NOUNS = {"group", "movement", "militia", "rebel", "faction", "bloc", "alliance", "coalition",
+                      "organization", "organisation"}
+BODY_MARGIN = 1.0  # the lead a body candidate needs over the next to be a target (as for pronouns)
 PERSON_PAIR_NOUNS = {"leader", "minister", "president", "premier", "diplomat", "envoy", "chief", "official", "man",
                      "woman", "counterpart"}
 # the kinds of body (orgs.csv) a group noun can stand for: `the group` is no ministry
@@ -641,7 +651,7 @@ class SpeakerResolver:
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
                 if verb.pos_ in ("VERB", "AUX") and verb.i != t.i else None
             src = agent if agent is not None else poss if poss is not None else subj
-            if src is None or src.i == t.i or src.lower_ in FIRST_PERSON:
+            if src is None or src.i == t.i or is_first_person(src):
                 continue
             if para - self.paragraph(t.i) > 2:
                 continue
@@ -760,32 +770,34 @@ class SpeakerResolver:
 
     def targets(self, st: Statement, speaker_ids: list[str]) -> list[str]:
         """Entities the statement is about: named in its content (states, people, bodies) or as the cue's
-        addressee (`urged Pyongyang to ...`), `his country` and the like resolved to the speaker's state,
-        demonyms standing for a state's actors or acts, posts whose holder the document names, `the two
-        countries`; never the speaker."""
+        addressee (`urged Pyongyang to ...`, `told Reuters`, `called on Venezuelan authorities to ...`),
+        `his country`, `his administration` and the like resolved to the speaker's state, demonyms standing
+        for a state's actors or acts, posts whose holder the document names, `the two countries` and `both
+        sides` (the parties of the statement's own sentence, else the two named together before), `the
+        paramilitary` and `the rebel group` (the body of that kind named before), and `him` / `his` / `her`
+        when the speaker is no person (the person the pronoun plainly stands for); never the speaker."""
         doc, ents = self.doc, self.ents
         s, e = st.content
         cfg = cue_lexicon().targets
-        # the cue's addressee or object outside the content ("urged Pyongyang to ...", "told Reuters")
-        addressee: list[int] = []
-        if st.cue is not None:
-            verb = doc[st.cue[0]:st.cue[1]].root
-            for c in verb.children:
-                if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
-                    addressee.extend(range(c.left_edge.i, c.right_edge.i + 1))
+        addressee = self._addressee(st)
         out: list[str] = []
         for ent, (es, ee, label, eid, _) in zip(ents, self.ent_info):
             inside = s <= es and ee <= e
             if (inside or (addressee and ent.root.i in addressee)) and label in ("STATE", "PERSON", "ORG") and eid:
                 out.append(eid)
-        # `his country`, `our nation`: the speaker's state (the same id however often it is said)
+        # `his country`, `our nation`, `his administration`: the speaker's state (the same id however often
+        # it is said)
         own_nouns = cfg["own_state_nouns"]
         speaker_state = self._speaker_state(speaker_ids)
         if speaker_state and any(doc[i].lower_ in own_nouns and any(c.lower_ in cfg["possessives"] for c in doc[i].children)
                                  for i in self._tokens_among(s, e, own_nouns) + [i for i in addressee]):
             out.append(speaker_state)
+        # demonyms standing for a state's actors or acts, in the content or the addressee
+        # (`urged Venezuelan authorities to ...`)
+        at = set(addressee)
         for dem in self.demonyms:
-            if s <= dem.start and dem.end <= e and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
+            if ((s <= dem.start and dem.end <= e) or dem.root.i in at) \
+                    and _demonym_noun(dem).lemma_.lower() in cfg["actor_nouns"]:
                 out.append(f"state:{dem.kb_id_}")
         # a post named in the content whose holder the document names ("the Hungarian prime minister's
         # visit"; not a title written with its holder's name, `President Joe Biden`: the name counts itself)
@@ -793,14 +805,129 @@ class SpeakerResolver:
             if s <= es and ee <= e and label == "OFFICE" and eid in self.office_holder \
                     and ee not in self.person_starts:
                 out.append(self.office_holder[eid])
-        # "the two countries" in the content: the two states named together before
-        for i in self._tokens_among(s, e - 1, ("two", "both")):
-            if doc[i].lower_ in ("two", "both") and doc[i + 1].lower_ in ("countries", "nations", "neighbours", "neighbors"):
-                out.extend(self._last_pair(i))
-                break
+        out.extend(self._pair_targets(st, speaker_ids))
+        out.extend(self._group_targets(st, addressee))
+        out.extend(self._pronoun_targets(st, speaker_ids))
         speakers = set(speaker_ids)
         return [x for x in dict.fromkeys(out) if x not in speakers]
 
+    def _addressee(self, st: Statement) -> list[int]:
+        """The tokens of the cue's addressee or object outside the content: its object (`urged Pyongyang
+        to ...`, `told Reuters`), and the object of `on` / `upon` right before a content that is what the
+        addressee is asked to do (`called on Venezuelan authorities to ...`; not `said on Tuesday`,
+        `wrote on Telegram`). Preposition phrases inside that object (`the leaders of ...`) are left out."""
+        if st.cue is None:
+            return []
+        doc = self.doc
+        s, e = st.content
+        verb = doc[st.cue[0]:st.cue[1]].root
+        out: list[int] = []
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative", "iobj") and not (s <= c.i < e):
+                out.extend(range(c.left_edge.i, c.right_edge.i + 1))
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ADDRESSEE_PREPS or prep.i < verb.i:
+                continue
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            b = prep.right_edge.i + 1
+            if obj is None or not (b <= s and s - b <= 1 and doc[s].lower_ == "to"):
+                continue
+            out.extend(i for i in range(obj.left_edge.i, obj.right_edge.i + 1) if not _under_prep(doc[i], obj))
+        return out
+
+    def _pair_targets(self, st: Statement, speaker_ids: list[str]) -> list[str]:
+        """`the two countries`, `both sides`, `the two parties` in the content: the two parties of the
+        statement's own sentence when it names the speaker acting with one other (`North Korea turned
+        down an offer by the US, saying ... both sides`: the US and the speaker), else the two named
+        together before (a commentator's `both sides` are the parties it comments on)."""
+        doc = self.doc
+        s, e = st.content
+        for i in self._tokens_among(s, e - 1, ("two", "both")):
+            nxt = doc[i + 1]
+            if doc[i].lower_ not in ("two", "both") or nxt.tag_ not in ("NNS", "NNPS"):
+                continue
+            noun = nxt.lemma_.lower()
+            if noun not in PAIR_STATE_NOUNS and noun not in SIDE_NOUNS:
+                continue
+            labels = ("STATE",) if noun in PAIR_STATE_NOUNS else ("STATE", "ORG")
+            return self._counterpart(st, speaker_ids, labels) or self._last_pair(i, labels)
+        return []
+
+    def _counterpart(self, st: Statement, speaker_ids: list[str], labels: tuple[str, ...]) -> list[str]:
+        """The one party other than the speaker (or the speaker's state) that the statement's sentence
+        names outside the content and the speaker phrase, when the speaker is itself a party (a state or
+        body, or a person of a state); [] when there is none or more than one."""
+        if not speaker_ids:
+            return []
+        s, e = st.content
+        own = set(speaker_ids)
+        state = self._speaker_state(speaker_ids)
+        if state:
+            own.add(state)
+        sent = self.doc[s].sent
+        sp = st.speaker or (s, s)
+        others = {eid for es, ee, label, eid, _ in self.ent_info
+                  if eid and label in labels and sent.start <= es and ee <= sent.end and not (es < e and s < ee)
+                  and not (es < sp[1] and sp[0] < ee) and eid not in own and not _glued_state(self.doc, self.doc[es:ee])}
+        return sorted(others) if len(others) == 1 else []
+
+    def _group_targets(self, st: Statement, addressee: list[int]) -> list[str]:
+        """`the paramilitary`, `the rebel group`, `the bloc's leaders` in the content or the addressee:
+        the body of that kind named before, when one stands clearly first among the candidates."""
+        doc = self.doc
+        s, e = st.content
+        out: list[str] = []
+        for i in list(range(s, e)) + addressee:
+            t = doc[i]
+            if t.pos_ not in ("NOUN", "ADJ") or t.tag_ in ("NNS", "NNPS"):
+                continue
+            lemma = t.lemma_.lower()
+            if lemma in GROUP_MODIFIERS and lemma not in GROUP_KINDS:
+                noun, kind = "group", GROUP_MODIFIERS[lemma]  # "the paramilitary": an armed group
+            elif lemma in TARGET_GROUP_NOUNS:
+                noun, kind = lemma, _group_kind(t)
+            else:
+                continue
+            det = next((c for c in t.children if c.dep_ == "det"), None)
+            if det is None or det.lower_ not in ("the", "this", "that"):
+                continue
+            if any(c.dep_ == "poss" or c.pos_ == "PROPN" or (c.dep_ == "compound" and c.lower_ not in GROUP_MODIFIERS)
+                   for c in t.children):
+                continue  # "Hamas's armed group", "the Wagner group": another body, or a name
+            if any(es <= i < ee for es, ee, *_ in self.ent_info):
+                continue
+            cands = self._body_candidates(i, noun, kind)
+            if cands and (len(cands) == 1 or cands[0].score - cands[1].score >= BODY_MARGIN):
+                out.extend(cands[0].ids)
+        return out
+
+    def _pronoun_targets(self, st: Statement, speaker_ids: list[str]) -> list[str]:
+        """`him`, `his`, `her` in the content of a speaker who is no person (`the opposition accused him`,
+        `the State Department called for his release`): the person the pronoun plainly stands for (a score
+        of one point, a margin of one over the next). A person's own `his` may be himself: left alone."""
+        if any(x.startswith("person:") for x in speaker_ids):
+            return []
+        s, e = st.content
+        out: list[str] = []
+        for i in self._tokens_among(s, e, ("him", "his", "her")):
+            w = self.doc[i].lower_
+            if w not in ("him", "his", "her"):
+                continue
+            cands = [c for c in self._person_candidates(w, s, st.content) if c.ids and c.ids[0] not in speaker_ids]
+            if cands and cands[0].score >= 1.0 and (len(cands) == 1 or cands[0].score - cands[1].score >= 1.0):
+                out.extend(cands[0].ids)
+        return out
+
+
+def _under_prep(tok: Token, root: Token) -> bool:
+    """Whether ``tok`` hangs from ``root`` through a preposition or a clause (`the leaders of both
+    countries` under `leaders`, `a conference in Beijing`)."""
+    t = tok
+    while t.i != root.i and t.head is not t:
+        if t.dep_ in ("prep", "relcl", "acl", "advcl"):
+            return True
+        t = t.head
+    return False
 
 def _demonym_noun(dem: Span) -> Token:
     """The noun a demonym modifies, through a coordination (`Indian and Pakistani officials`)."""
