@@ -6,7 +6,8 @@ Sources (installed by the `data` extra, not needed at run time):
 - pycountry: ISO 3166 names, official and common names;
 - countryinfo: capitals, demonyms, alternative spellings;
 - pipeline/data/states_curated.toml: abbreviations, seats of government,
-  regional shorthands, and corrections of what the packages get wrong.
+  regional shorthands, the demonyms news copy uses (countryinfo holds one per
+  state), and corrections of what the packages get wrong.
 
 An alias claimed by two states is dropped (and printed) unless the curated
 file assigns it. Run: `make data` (or `python scripts/build_states.py`).
@@ -92,8 +93,8 @@ def build() -> list[dict]:
         if isinstance(demonym, str) and good_alias(demonym, drop):
             add(iso3, demonym, "demonym")
     for section, kind in (("abbreviations", "abbreviation"), ("names", "name"), ("capitals", "capital"),
-                          ("seats", "seat"), ("shorthands", "shorthand")):
-        for iso3, aliases in curated[section].items():
+                          ("seats", "seat"), ("shorthands", "shorthand"), ("demonyms", "demonym")):
+        for iso3, aliases in curated.get(section, {}).items():
             for a in aliases:
                 add(iso3, a, kind, curated_entry=True)
 

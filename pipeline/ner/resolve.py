@@ -505,21 +505,58 @@ def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tupl
             nxt = by_tok.get(j + 1)
             if nxt is not None and nxt.label_ in ("STATE", "ORG"):
                 j = nxt.end
-        nxt = by_tok.get(j)
+        # (office holders) "Prime Minister Sir Keir Starmer", "army chief Gen. X": honorifics and ranks
+        # between the post and its holder, outside the PERSON span
+        h = j
+        while h < len(doc) and h - j < 3 and h not in by_tok and doc[h].text in _honorifics():
+            h += 1
+        nxt = by_tok.get(h)
         if nxt is not None and nxt.label_ == "OFFICE" and nxt.text in _person_titles():
             # "Foreign Minister Prince Faisal bin Farhan": a royal title between the post and its holder
             nxt = by_tok.get(nxt.end)
         if nxt is not None and nxt.label_ == "PERSON":
             pairs.append((ent, nxt))
             continue
-        k = ent.start - 1
-        while k >= 0 and doc[k].lower_ in ("the", "a", "an"):
-            k -= 1
-        if k >= 1 and doc[k].text == ",":
-            prev = by_tok.get(k - 1)
-            if prev is not None and prev.label_ == "PERSON":
-                pairs.append((ent, prev))
+        prev = _apposition_holder(doc, ent, by_tok)
+        if prev is not None:
+            pairs.append((ent, prev))
     return pairs
+
+
+def _apposition_holder(doc: Doc, office: Span, by_tok: dict[int, Span]) -> Span | None:
+    """(office holders) The PERSON an apposition gives the post to: `Kim Yo Jong, vice department director`,
+    and with words between the comma and the post (offices.toml `apposition_words`, a state, a demonym, a
+    body, an adjective): `Jane Doe, the new chief of ...`, `John Roe, Philippine ambassador to China`,
+    `John Roe, Japan's former envoy`."""
+    words = _apposition_words()
+    dems = _demonyms(doc)
+    k, n = office.start - 1, 0
+    while k >= 0 and n < 5:
+        t, ent = doc[k], by_tok.get(k)
+        if ent is not None and ent.label_ in ("STATE", "ORG"):
+            n += k - ent.start + 1
+            k = ent.start - 1
+        elif ent is None and (t.lower_ in words or k in dems or t.pos_ == "ADJ" and not t.is_title):
+            n += 1
+            k -= 1
+        else:
+            break
+    if k >= 1 and doc[k].text == ",":
+        prev = by_tok.get(k - 1)
+        if prev is not None and prev.label_ == "PERSON":
+            return prev
+    return None
+
+
+@lru_cache(maxsize=1)
+def _honorifics() -> frozenset[str]:
+    """Honorifics and ranks written before a name and outside it (``persons.toml``, `honorifics`)."""
+    return frozenset(lexicons.persons().get("honorifics", []))
+
+
+@lru_cache(maxsize=1)
+def _apposition_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in lexicons.offices().get("apposition_words", []))
 
 
 def annotate(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Span, str, str]]:

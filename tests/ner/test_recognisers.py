@@ -76,6 +76,23 @@ def test_demonyms_are_not_mentions_but_are_kept_for_ties(nlp):
     assert [(s.text, s.kb_id_) for s in doc.spans["ng_demonyms"]] == [("North Korean", "PRK")]
 
 
+@pytest.mark.parametrize("sentence,dems", [
+    ("Thai officials said the border crossing would reopen on Monday.", [("Thai", "THA")]),
+    ("Kazakh and Uzbek diplomats met their Kyrgyz counterparts.", [("Kazakh", "KAZ"), ("Uzbek", "UZB"), ("Kyrgyz", "KGZ")]),
+    ("The Philippine coast guard escorted two Argentine fishing boats.", [("Philippine", "PHL"), ("Argentine", "ARG")]),
+])
+def test_demonyms_of_every_state_are_kept_for_ties_and_are_no_states(nlp, sentence, dems):
+    doc = nlp(sentence)
+    assert not [e for e in doc.ents if e.label_ == "STATE"]
+    assert [(s.text, s.kb_id_) for s in doc.spans["ng_demonyms"]] == dems
+
+
+def test_a_demonym_inside_a_states_name_is_part_of_the_name(nlp):
+    doc = nlp("Saudi Arabia hosted the talks, and the Saudi foreign ministry welcomed the Central African Republic envoy.")
+    assert [e.text for e in doc.ents if e.label_ == "STATE"] == ["Saudi Arabia", "Central African Republic"]
+    assert [(s.text, s.kb_id_) for s in doc.spans["ng_demonyms"]] == [("Saudi", "SAU")]
+
+
 # -- offices -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("sentence,expected", [

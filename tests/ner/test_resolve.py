@@ -1,6 +1,8 @@
 """Canonical ids: surname-only mentions, spelling variants across documents, qualified offices and bodies."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.ner.resolve import cross_document_ids, entity_table, name_key, person_id, resolve_doc
 
 
@@ -263,6 +265,27 @@ def test_a_post_and_a_royal_title_before_one_name_both_hold_it(nlp):
     doc = nlp("Saudi Foreign Minister Prince Faisal bin Farhan said the kingdom backs the talks.")
     pairs = {(o.text, p.text) for o, p in office_holders(doc)}
     assert ("Foreign Minister", "Faisal bin Farhan") in pairs and ("Prince", "Faisal bin Farhan") in pairs
+
+
+@pytest.mark.parametrize("sentence,office,person", [
+    # an honorific or a rank between the post and its holder
+    ("British Prime Minister Sir Alan Crowther told reporters the deal was fair.", "Prime Minister", "Alan Crowther"),
+    ("Defence Minister Dr. Ruth Okafor opened the base on Friday.", "Defence Minister", "Ruth Okafor"),
+    # an apposition whose post has words before it
+    ("Maria Lind, the new chief of the Coast Guard, said the patrols would continue.", "chief", "Maria Lind"),
+    ("Ana Reyes, Philippine ambassador to Japan, said the talks would resume.", "ambassador", "Ana Reyes"),
+    ("Tomas Ruiz, Argentina's former foreign minister, said the vote was rigged.", "foreign minister", "Tomas Ruiz"),
+    ("Lena Novak, a Slovenian lawmaker, called for calm.", "lawmaker", "Lena Novak"),
+])
+def test_a_post_and_its_holder_with_words_between_them(nlp, sentence, office, person):
+    from pipeline.ner.resolve import office_holders
+    assert (office, person) in {(o.text, p.text) for o, p in office_holders(nlp(sentence))}
+
+
+def test_an_apposition_gives_its_post_to_the_person_before_the_comma_only(nlp):
+    from pipeline.ner.resolve import office_holders
+    doc = nlp("Maria Lind met reporters, and the new ambassador said nothing.")
+    assert not office_holders(doc)
 
 
 def test_an_armed_service_is_qualified_by_its_state(nlp):

@@ -50,6 +50,30 @@ def test_demonyms_tie_but_do_not_name():
     assert "North Korean" not in lex.aliases
 
 
+@pytest.mark.parametrize("demonym,iso3", [
+    ("Philippine", "PHL"), ("Saudi", "SAU"), ("Argentine", "ARG"),
+    ("Ecuadorian", "ECU"), ("Kazakh", "KAZ"), ("Uzbek", "UZB"), ("Tajik", "TJK"), ("Kyrgyz", "KGZ"), ("Lao", "LAO"),
+    ("Congolese", "COD"), ("Slovenian", "SVN"), ("Nepali", "NPL"), ("Azeri", "AZE"), ("Thai", "THA"),
+    ("Bosnian", "BIH"), ("Montenegrin", "MNE"), ("Togolese", "TGO"), ("Dominican", "DOM"), ("Kosovar", "XKX"),
+])
+def test_the_demonyms_news_copy_uses(demonym, iso3):
+    """countryinfo holds one demonym per state, often not the form news copy uses (states_curated.toml)."""
+    assert lexicons.states().demonyms[demonym] == iso3
+
+
+@pytest.mark.parametrize("word", ["Thai", "Togolese", "Montenegrin", "Island", "Prathet"])
+def test_demonyms_and_common_words_are_no_names_of_a_state(word):
+    """ANNOTATION.md rule 3: a demonym is never STATE; `Island` (Iceland) is a word of place names."""
+    assert word not in lexicons.states().aliases
+
+
+def test_every_state_has_a_demonym_but_where_two_share_it():
+    lex = lexicons.states()
+    without = set(lex.names) - set(lex.demonyms.values())
+    # the Vatican has none in use; `Dominican` and `Congolese` go to the state news means by them
+    assert without <= {"VAT", "DMA", "COG"}
+
+
 def test_build_script_reproduces_the_committed_lexicon():
     if not all(importlib.util.find_spec(m) for m in ("country_converter", "pycountry", "countryinfo")):
         pytest.skip("the data extra (country_converter, pycountry, countryinfo) is not installed")

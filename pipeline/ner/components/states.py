@@ -127,7 +127,11 @@ class StateRecogniser(LexiconComponent):
                 continue
             found.append(Span(doc, span.start, span.end, label="STATE", kb_id=iso3))
         doc.spans[self.spans_key] = filter_spans(found)
-        dems = [Span(doc, s, e, label="DEMONYM", kb_id=self.demonyms[doc[s:e].text]) for _, s, e in self.dem_matcher(doc)]
+        # (demonym lexicon) a demonym inside a state's own name is part of the name, no demonym:
+        # `Saudi` of `Saudi Arabia`, `Central African` of `Central African Republic`
+        in_names = {i for sp in doc.spans[self.spans_key] for i in range(sp.start, sp.end)}
+        dems = [Span(doc, s, e, label="DEMONYM", kb_id=self.demonyms[doc[s:e].text]) for _, s, e in self.dem_matcher(doc)
+                if not any(i in in_names for i in range(s, e))]
         doc.spans[self.demonyms_key] = filter_spans(dems)
         return doc
 
