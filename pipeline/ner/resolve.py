@@ -210,6 +210,41 @@ class _DocContext:
             break
         return None
 
+    def left_org(self, span: Span, window: int = 6) -> Span | None:
+        """The ORG that :meth:`left_state` stops at before the span (`European Council President`), if any."""
+        doc = self.doc
+        i = span.start - 1
+        steps = 0
+        while i >= 0 and steps < window:
+            t = doc[i]
+            ent = self.by_tok.get(i)
+            if (ent is not None and ent.label_ == "STATE") or i in self.dems:
+                return None
+            if ent is not None and ent.label_ == "ORG":
+                return ent
+            if ent is not None and ent.label_ == "OFFICE":
+                i = ent.start - 1
+                steps += 1
+                continue
+            if t.lower_ in _NP_GLUE or (t.pos_ in ("ADJ", "NOUN", "PROPN") and not t.is_sent_start):
+                i -= 1
+                steps += 1
+                continue
+            break
+        return None
+
+    def right_org(self, span: Span) -> Span | None:
+        """The ORG of `of/for [the] ORG` right after the span (`President of the European Commission`)."""
+        doc = self.doc
+        i = span.end
+        if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
+            return None
+        i += 1
+        while i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        ent = self.by_tok.get(i)
+        return ent if ent is not None and ent.label_ == "ORG" else None
+
     def right_state(self, span: Span) -> str | None:
         """`of/for [the] STATE|ORG` right after the span."""
         doc = self.doc
@@ -406,6 +441,7 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
     aliases = known_as_aliases(doc)
 
     resolved_people: list[tuple[int, str]] = []  # (start, id) of person mentions so far
+    office_bodies: dict[int, str] = {}  # office mention start -> the body whose post it is
     for ent in ents:
         label = ent.label_
         if label == "STATE":
@@ -427,7 +463,10 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
                 state = ctx.enclosing_state(ent)
             state = state or ""
             s = office_slug(ent.text)
-            eid = f"office:{state}:{s}" if state else f"office:{s}"
+            body = "" if state else _office_body(ctx, ent, orgs)
+            if body:  # a post of an intergovernmental body or an armed group: "European Commission President"
+                office_bodies[ent.start] = body
+            eid = f"office:{s}-of-{body}" if body else (f"office:{state}:{s}" if state else f"office:{s}")
             out.append((ent, eid, state))
             holder = holder_of.get(ent.start)
             if holder is not None and state:
@@ -441,7 +480,7 @@ def resolve_doc(doc: Doc, doc_id: str, credit_state: str = "") -> list[tuple[Spa
             if state:
                 person_state.setdefault(pid, state)
             out.append((ent, pid, state))
-    out = _one_state_per_name(out, orgs)
+    out = _one_state_per_name(out, orgs, office_bodies)
     # people get the state their office or demonym gave them anywhere in the document
     return [(sp, eid, person_state.get(eid, st) if sp.label_ == "PERSON" else st) for sp, eid, st in out]
 
@@ -459,35 +498,72 @@ def _org_antecedent(ent: Span, out: list[tuple[Span, str, str]]) -> tuple[Span, 
     return None
 
 
-def _one_state_per_name(out: list[tuple[Span, str, str]], orgs: dict[str, lexicons.OrgEntry]) -> list[tuple[Span, str, str]]:
-    """Within a document, a post or a body that the document ties to exactly one state is
-    qualified by it in every mention (`Hungary's Prime Minister` ... `the prime minister`);
-    tied to several (`US President`, `Russian President`), each mention keeps the state its
-    own text gives (SCHEMA.md: Japan's foreign minister is another node than North Korea's)
-    and one the text does not tie stays unqualified."""
-    office_states: dict[str, set] = defaultdict(set)
-    org_states: dict[str, set] = defaultdict(set)
+def _one_state_per_name(out: list[tuple[Span, str, str]], orgs: dict[str, lexicons.OrgEntry],
+                        office_bodies: dict[int, str] | None = None) -> list[tuple[Span, str, str]]:
+    """Office and body ids decided per document and name (ANNOTATION.md rule 7).
 
-    def post_of(eid: str) -> str:
-        return eid.split(":")[-1]
+    A post is qualified by its state when the document ties it to exactly one state,
+    in every mention (`Hungary's Prime Minister` ... `the prime minister`); tied to
+    several (`Russian President Putin` ... `US President Trump`), each mention keeps
+    the state its own text gives. A post of a body (`European Commission President`) carries the
+    body (`office:president-of-european-commission`) whatever the others are; a
+    mention the text ties to nothing takes the one state or body the document ties
+    the post to, and stays bare when there are none or several. A body that the
+    document ties to exactly one state is qualified by it in every mention."""
+    office_bodies = office_bodies or {}
+    office_quals: dict[str, set] = defaultdict(set)  # post -> {("state", ISO3) | ("body", slug)}
+    org_states: dict[str, set] = defaultdict(set)
 
     for sp, eid, st in out:
         if sp.label_ == "OFFICE":
-            office_states[post_of(eid)].add(st)
+            post = office_slug(sp.text)
+            if sp.start in office_bodies:
+                office_quals[post].add(("body", office_bodies[sp.start]))
+            elif st:
+                office_quals[post].add(("state", st))
         elif sp.label_ == "ORG" and (k := _org_base(sp, orgs)) is not None and st:
             org_states[k].add(st)
     fixed = []
     for sp, eid, st in out:
-        if sp.label_ == "OFFICE":
-            states = office_states[post_of(eid)] - {""}
-            if not st and len(states) == 1:
-                st = next(iter(states))
-                eid = f"office:{st}:{post_of(eid)}"
+        if sp.label_ == "OFFICE" and sp.start not in office_bodies:
+            post = office_slug(sp.text)
+            quals = office_quals[post]
+            if st:
+                # several states: each mention keeps its own for now (the speaker resolver keys a post's
+                # holder by the office id alone; bare ids would give `the Hungarian leader` to Xi)
+                eid = f"office:{st}:{post}"
+            elif len(quals) == 1:
+                kind, q = next(iter(quals))
+                if kind == "state":
+                    st, eid = q, f"office:{q}:{post}"
+                else:
+                    eid = f"office:{post}-of-{q}"
+            else:
+                eid = f"office:{post}"
         elif sp.label_ == "ORG" and not st and (k := _org_base(sp, orgs)) is not None and len(org_states.get(k, ())) == 1:
             st = next(iter(org_states[k]))
             eid = _org_id(sp, st, orgs)
         fixed.append((sp, eid, st))
     return fixed
+
+
+BODY_POST_KINDS = frozenset({"international", "armed_group"})
+
+
+def _office_body(ctx: _DocContext, ent: Span, orgs: dict[str, lexicons.OrgEntry]) -> str:
+    """The slug of the intergovernmental body or armed group whose post the office is, where the
+    text ties them (ANNOTATION.md rule 7): the body before the title in its noun phrase (`European
+    Council President`, `UN Secretary-General`, `Houthi spokesperson`) or after it (`President of the
+    European Commission`, `spokesman for Hamas`); "" when there is none."""
+    body = ctx.left_org(ent)
+    if body is None:
+        body = ctx.right_org(ent)
+    if body is None or ctx.org_states.get((body.start, body.end)):
+        return ""
+    entry = orgs.get(body.kb_id_ or body.text)
+    if entry is None or entry.kind not in BODY_POST_KINDS:
+        return ""
+    return slug(entry.name)
 
 
 def office_holders(doc: Doc, by_tok: dict[int, Span] | None = None) -> list[tuple[Span, Span]]:

@@ -44,7 +44,8 @@ def test_offices_are_qualified_by_their_state(nlp):
     assert [e for t, e in ids(nlp, "North Korean Foreign Minister Ri Son-gwon met Japanese Foreign Minister Yoko Kamikawa.")
             if t == "Foreign Minister"] == ["office:PRK:foreign-minister", "office:JPN:foreign-minister"]
     assert got["Ri Son-gwon"] == "person:ri-son-gwon"
-    assert dict(ids(nlp, "UN Secretary-General Guterres spoke."))["Secretary-General"] == "office:secretary-general"
+    # a post of an intergovernmental body carries the body
+    assert dict(ids(nlp, "UN Secretary-General Guterres spoke."))["Secretary-General"] == "office:secretary-general-of-united-nations"
     assert dict(ids(nlp, "Press Statement of Vice Foreign Minister of DPRK"))["Vice Foreign Minister"] == "office:PRK:vice-foreign-minister"
     assert dict(ids(nlp, "The US administration led by President Joe Biden said so."))["President"] == "office:USA:president"
 
@@ -159,6 +160,24 @@ def test_an_office_tied_to_one_state_is_qualified_everywhere_in_the_document(nlp
     got = [eid for sp, eid, st in resolve_doc(nlp(text), "d") if sp.label_ == "OFFICE"]
     # tied to two states: each mention keeps its own, and one the text does not tie stays unqualified
     assert got == ["office:PAK:prime-minister", "office:GBR:prime-minister", "office:prime-minister"]
+
+
+def test_posts_of_a_body_carry_the_body(nlp):
+    text = ("European Commission President Ursula von der Leyen met Spanish Prime Minister Pedro Sanchez in Madrid. "
+            "Later the President of the European Council, Antonio Costa, joined them.")
+    got = [(sp.text, eid) for sp, eid, st in resolve_doc(nlp(text), "d") if sp.label_ == "OFFICE"]
+    assert got == [("President", "office:president-of-european-commission"),
+                   ("Prime Minister", "office:ESP:prime-minister"),
+                   ("President", "office:president-of-european-council")]
+
+
+def test_a_body_post_is_no_state_post_and_names_the_body_in_every_mention(nlp):
+    text = ("NATO Secretary General Mark Rutte and UN Secretary-General Antonio Guterres spoke in Geneva. "
+            "Hamas spokesman Hazem Qassem rejected the plan. The spokesman said talks were over.")
+    got = [(sp.text, eid, st) for sp, eid, st in resolve_doc(nlp(text), "d") if sp.label_ == "OFFICE"]
+    assert got[0] == ("Secretary General", "office:secretary-general-of-nato", "")
+    assert got[1] == ("Secretary-General", "office:secretary-general-of-united-nations", "")
+    assert [eid for t, eid, st in got if t.lower() == "spokesman"] == ["office:spokesman-of-hamas"] * 2
 
 
 # -- people: spelling variants, patronymics, short forms, across documents ---------------
