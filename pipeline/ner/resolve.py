@@ -181,12 +181,9 @@ class _DocContext:
         named = Counter(e.kb_id_ for e in states)
         self.dominant = max(named, key=lambda k: (actor[k], named[k], k)) if named else ""
 
-    def left_state(self, span: Span, window: int = 6) -> str | None:
-        """State, demonym or state body in the same noun phrase, before the span.
-
-        Returns "" when an international body stands there (`UN Secretary-General`),
-        None when nothing does.
-        """
+    def _left_anchor(self, span: Span, window: int = 6) -> tuple[str, object] | None:
+        """What stands before the span in its noun phrase, over other posts, adjectives and nouns:
+        ("state", ISO3) for a state or a demonym, ("org", span) for a body, None for nothing."""
         doc = self.doc
         i = span.start - 1
         steps = 0
@@ -194,11 +191,11 @@ class _DocContext:
             t = doc[i]
             ent = self.by_tok.get(i)
             if ent is not None and ent.label_ == "STATE":
-                return ent.kb_id_
+                return "state", ent.kb_id_
             if i in self.dems:
-                return self.dems[i].kb_id_
+                return "state", self.dems[i].kb_id_
             if ent is not None and ent.label_ == "ORG":
-                return self.org_states.get((ent.start, ent.end), "")
+                return "org", ent
             if ent is not None and ent.label_ in ("OFFICE",):
                 i = ent.start - 1
                 steps += 1
@@ -210,31 +207,25 @@ class _DocContext:
             break
         return None
 
+    def left_state(self, span: Span, window: int = 6) -> str | None:
+        """State, demonym or state body in the same noun phrase, before the span.
+
+        Returns "" when an international body stands there (`UN Secretary-General`),
+        None when nothing does.
+        """
+        anchor = self._left_anchor(span, window)
+        if anchor is None:
+            return None
+        kind, what = anchor
+        return what if kind == "state" else self.org_states.get((what.start, what.end), "")
+
     def left_org(self, span: Span, window: int = 6) -> Span | None:
         """The ORG that :meth:`left_state` stops at before the span (`European Council President`), if any."""
-        doc = self.doc
-        i = span.start - 1
-        steps = 0
-        while i >= 0 and steps < window:
-            t = doc[i]
-            ent = self.by_tok.get(i)
-            if (ent is not None and ent.label_ == "STATE") or i in self.dems:
-                return None
-            if ent is not None and ent.label_ == "ORG":
-                return ent
-            if ent is not None and ent.label_ == "OFFICE":
-                i = ent.start - 1
-                steps += 1
-                continue
-            if t.lower_ in _NP_GLUE or (t.pos_ in ("ADJ", "NOUN", "PROPN") and not t.is_sent_start):
-                i -= 1
-                steps += 1
-                continue
-            break
-        return None
+        anchor = self._left_anchor(span, window)
+        return anchor[1] if anchor is not None and anchor[0] == "org" else None
 
-    def right_org(self, span: Span) -> Span | None:
-        """The ORG of `of/for [the] ORG` right after the span (`President of the European Commission`)."""
+    def _of_entity(self, span: Span) -> Span | None:
+        """The entity of `of/for [the] X` right after the span."""
         doc = self.doc
         i = span.end
         if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
@@ -242,19 +233,16 @@ class _DocContext:
         i += 1
         while i < len(doc) and doc[i].lower_ == "the":
             i += 1
-        ent = self.by_tok.get(i)
+        return self.by_tok.get(i)
+
+    def right_org(self, span: Span) -> Span | None:
+        """The ORG of `of/for [the] ORG` right after the span (`President of the European Commission`)."""
+        ent = self._of_entity(span)
         return ent if ent is not None and ent.label_ == "ORG" else None
 
     def right_state(self, span: Span) -> str | None:
         """`of/for [the] STATE|ORG` right after the span."""
-        doc = self.doc
-        i = span.end
-        if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
-            return None
-        i += 1
-        while i < len(doc) and doc[i].lower_ == "the":
-            i += 1
-        ent = self.by_tok.get(i)
+        ent = self._of_entity(span)
         if ent is None:
             return None
         if ent.label_ == "STATE":
