@@ -229,6 +229,26 @@ def subject_of(verb: Token) -> Token | None:
         # participles ("issued a statement, saying ...") and infinitives ("offered to meet")
         if seen == 0 and _bare_participle(tok):
             break  # "Asked about the report, Lin said ...": the subject is the one asked, not the asker
+        verbs = cue_lexicon().verbs
+        if tok.tag_ == "VBG" and tok.dep_ in ("ccomp", "conj") and tok.lemma_ in verbs and tok.left_edge.i > 0 \
+                and tok.doc[tok.left_edge.i - 1].lower_ in ("and", "but"):
+            # "saying X and warning that Y": a second participle cue the parse hung inside the first one's
+            # content; it shares the subject of the participle it is coordinated with
+            up = tok.head
+            while up.head is not up and up.lemma_ not in verbs and up.dep_ in ("ccomp", "conj", "xcomp", "acomp"):
+                up = up.head
+            if up.lemma_ in verbs and up.tag_ == "VBG" and up.i < tok.i:
+                tok = up
+                seen += 1
+                continue
+        if tok.tag_ == "VBG" and tok.dep_ == "pcomp" and tok.head.lower_ in GERUND_PREPS \
+                and tok.head.head.pos_ in ("VERB", "AUX") and tok.head.head is not tok.head:
+            # "ruffled feathers by claiming that ...", "after saying ...": the gerund has no subject of its own;
+            # it is the one of the verb the preposition hangs on (not "accused X of saying", "criticised X for
+            # saying": there the object is the one who said it)
+            tok = tok.head.head
+            seen += 1
+            continue
         if tok.dep_ in ("conj", "xcomp") or (tok.dep_ in ("advcl", "acl") and tok.tag_ in ("VBG", "VBN")):
             if tok.head is tok:
                 break
@@ -236,7 +256,7 @@ def subject_of(verb: Token) -> Token | None:
                 # "Scholz said Germany would send X, adding that ...": the parse hung the participle on
                 # the reported clause; the one adding is the speaker of the cue whose content holds it
                 up = tok.head
-                while up.head is not up and up.dep_ in ("ccomp", "conj", "xcomp") and up.head.lemma_ not in cue_lexicon().verbs:
+                while up.head is not up and up.dep_ in ("ccomp", "conj", "xcomp", "acomp") and up.head.lemma_ not in cue_lexicon().verbs:
                     up = up.head
                 if up.dep_ == "ccomp" and up.head.lemma_ in cue_lexicon().verbs and up.head.i < tok.i:
                     tok = up.head
@@ -244,7 +264,6 @@ def subject_of(verb: Token) -> Token | None:
                     continue
             # "X said that A was B but pointed out C": a cue verb parsed as a conjunct
             # inside the content belongs with the reporting verb
-            verbs = cue_lexicon().verbs
             if tok.dep_ == "conj" and tok.lemma_ in verbs and tok.head.lemma_ not in verbs \
                     and tok.head.dep_ in ("ccomp", "pcomp", "pobj", "xcomp", "dobj", "acomp", "attr"):
                 # ... also "accused X of sabotaging Y and said Z": up to the cue verb whose content holds it
@@ -280,6 +299,8 @@ def _bare_participle(tok: Token) -> bool:
 
 
 RELATIVE = {"who", "which", "that", "whom"}
+# prepositions whose gerund takes the subject of the verb they hang on ("by claiming", "after saying")
+GERUND_PREPS = {"by", "after", "before", "while", "when", "upon", "in", "through", "since"}
 # verbs of asking someone for comment (an outlet that asks makes no statement)
 REQUEST_VERBS = {"ask", "contact", "reach", "request", "approach", "seek"}
 TOPIC_VERBS = {"comment", "talk", "speak", "discuss", "exchange", "touch", "dwell"}
@@ -790,7 +811,7 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                          and all(a.dep_ in ("prep", "pobj", "compound", "amod") or a.i == verb.i
                                  for a in _ancestors_to(c, verb))), None)
         if comp is not None:
-            content = _subtree_span(comp)
+            content = _dangling_conjunct(doc, *_subtree_span(comp))
             # "... cannot be seen as positive but pointed out that ...": the conjunct cue is another statement
             conj = next((t for t in comp.children if t.dep_ == "conj" and t.lemma_ in lex.verbs and t.i > comp.i
                          and not any(c.dep_ in SPEAKER_DEPS for c in t.children)), None)
@@ -844,6 +865,14 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 patient = next((c for c in children if c.dep_ == "nsubjpass"), None)
                 if patient is not None and patient.pos_ in ("NOUN", "PROPN"):
                     content = _subtree_span(patient)
+    if content is None and lemma in lex.obj and speaker is not None and \
+            not any(c.dep_ == "dobj" for c in children):
+        # "slammed what he said was aggression": a free relative object, its clause is what was slammed
+        rel = next((c for c in children if c.dep_ in ("ccomp", "xcomp") and c.i > verb.i
+                    and doc[c.left_edge.i].tag_ == "WP" and doc[c.left_edge.i].lower_ == "what"
+                    and c.left_edge.i <= verb.i + 2), None)
+        if rel is not None:
+            content = _dangling_conjunct(doc, *_subtree_span(rel))
     if content is None and lemma in lex.obj:
         obj = next((c for c in children if c.dep_ == "dobj" and c.i > verb.i), None)
         if obj is None and any(c.dep_ == "oprd" for c in children):
@@ -892,6 +921,20 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if e - s < 2:
             return None
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
+
+
+def _dangling_conjunct(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """`... was "aggression" aimed at X and pressuring it to stop Y`: a clause ending in a conjunction
+    whose second conjunct the parse hung outside it (on the cue verb) goes on through that conjunct,
+    unless it is a cue verb of its own (`..., saying X and warning that Y`)."""
+    if e - s < 3 or e >= len(doc) or doc[e - 1].dep_ != "cc" or not (s <= doc[e - 1].head.i < e):
+        return s, e
+    nxt = doc[e]
+    if nxt.pos_ != "VERB" or s <= nxt.head.i < e or nxt.lemma_ in cue_lexicon().verbs or nxt.sent != doc[s].sent:
+        return s, e
+    if any(c.dep_ in SPEAKER_DEPS for c in nxt.children):
+        return s, e  # a clause with its own subject is another sentence's worth
+    return s, nxt.right_edge.i + 1
 
 
 def _close_quote(doc: Doc, s: int, e: int) -> int:
@@ -999,6 +1042,8 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
         if doc[i].text != ",":
             continue
         nxt = doc[i + 1]
+        if nxt.pos_ == "ADV" and nxt.dep_ == "advmod" and i + 2 < e and doc[i + 2].tag_ == "VBG" and nxt.head.i == i + 2:
+            nxt = doc[i + 2]  # "..., specifically highlighting ...": an adverb before the participle
         if nxt.lower_ == "according" and i + 2 < e and doc[i + 2].lower_ == "to":
             return s, i  # "..., according to local officials": another source's words
         if not inside_quote and nxt.tag_ == "VBG" and nxt.lemma_.lower() in cue_lexicon().inference_verbs:
@@ -1507,6 +1552,25 @@ def _cue_subject(doc: Doc, cue) -> Token | None:
     return None
 
 
+def _group_before(doc: Doc, a: int, b: int, table) -> int:
+    """`India and [Pakistan] have accused ...` where the parse broke the group apart (the first name and
+    `and` left outside the clause): a name of the same kind right before `and` at the start of the
+    sentence or paragraph is part of the speaker (ANNOTATION.md 12, group speakers)."""
+    if a < 2 or doc[a - 1].lower_ != "and":
+        return a
+    own = next((label for es, ee, label in table if es == a and ee <= b), None)
+    if own not in ("STATE", "ORG", "PERSON"):
+        return a
+    for es, ee, label in table:
+        if ee == a - 1 and label == own:
+            first = doc[es]
+            at_start = es == 0 or doc[es - 1].is_space or "\n" in doc[es - 1].text or first.is_sent_start
+            broken = doc[a - 1].dep_ != "cc" or doc[es:ee].root.dep_ == "ROOT"
+            if at_start and broken:
+                return es
+    return a
+
+
 def _is_data(src: Span, lex: CueLexicon) -> bool:
     """`polls show`, `an AFP tally of official figures`: a source whose head is data, not a speaker
     (unless the head is inside a name, or is someone's: `the study's authors`)."""
@@ -1583,6 +1647,8 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
             root = doc[a:b].root
             if root.dep_ == "conj" and root.head.i < a and root.head.pos_ in ("PROPN", "NOUN") and b > a:
                 a = root.head.left_edge.i  # "India and [Pakistan]": the whole group
+            else:
+                a = _group_before(doc, a, b, table)
             names = [(es, ee) for es, ee, label in table if a <= es and ee <= b and label in ("PERSON", "ORG", "STATE")]
             if len(names) == 1 and names[0][0] <= doc[a:b].root.i < names[0][1]:
                 a, b = names[0]  # "Ukrainian President Volodymyr Zelenskiy": the name (rule 9)

@@ -408,3 +408,67 @@ def test_content_ends_before_an_inference_or_another_speaker_and_keeps_the_objec
     assert s["content"] == "12 people were killed"
     s = one(statements("The mayor slammed the council for cutting the school budget."), "slammed")
     assert s["content"] == "the council for cutting the school budget"
+
+
+def test_a_second_participle_cue_coordinated_with_and_shares_the_subject(statements):
+    # the parse hangs "warning" inside the content of "saying": it still has the speaker of "vowed"
+    found = statements("Houthi military spokesman Nasr Amer vowed to respond to the attack, saying the group would "
+                       "not hesitate to strike the enemy's \"sensitive sites\" and warning that Haifa was still not safe.")
+    s = one(found, "warning")
+    assert s["speaker"] == "Nasr Amer" and s["content"] == "that Haifa was still not safe"
+    assert one(found, "saying")["content"] == "the group would not hesitate to strike the enemy's \"sensitive sites\""
+
+
+def test_a_gerund_after_by_or_after_takes_the_subject_of_the_main_verb(statements):
+    s = one(statements("Brazil's president has angered European leaders by claiming recently that the bloc has a "
+                       "\"protectionist agenda.\""), "claiming")
+    assert s["speaker"] == "Brazil's president" and s["content"] == "that the bloc has a \"protectionist agenda.\""
+    s = one(statements("The senator drew criticism after saying that the program should be scrapped."), "saying")
+    assert s["speaker"] == "The senator" and s["content"] == "that the program should be scrapped"
+
+
+def test_a_participle_chain_with_an_adverb_makes_one_statement_per_cue(statements):
+    found = statements("As the war spreads beyond the northern region into the central provinces, the envoy cautioned "
+                       "that the shift in fighting is likely to bring even more severe abuses against civilians, "
+                       "expressing deep concern over the risk of further grave violations, specifically highlighting "
+                       "the growing use of armed drones by both sides.")
+    assert one(found, "cautioned")["content"] == \
+        "that the shift in fighting is likely to bring even more severe abuses against civilians"
+    s = one(found, "expressing")
+    assert s["speaker"] == "the envoy" and s["content"] == "deep concern over the risk of further grave violations"
+    s = one(found, "highlighting")
+    assert s["speaker"] == "the envoy" and s["content"] == "the growing use of armed drones by both sides"
+
+
+def test_a_free_relative_object_is_what_was_condemned(statements):
+    found = statements("The spokesman slammed what he said was \"reckless aggression\" aimed at increasing the "
+                       "\"hardship of the people of the region\" and forcing it to end its support of the rebels.")
+    s = one(found, "slammed")
+    assert s["speaker"] == "The spokesman"
+    assert s["content"].startswith("what he said was") and s["content"].endswith("to end its support of the rebels")
+    # the nested statement runs over the conjunct the parse hung on "slammed"
+    assert one(found, "said")["content"].endswith("and forcing it to end its support of the rebels")
+
+
+def test_a_group_speaker_the_parse_broke_apart_is_the_whole_group(nlp):
+    from pipeline.ner.resolve import annotate
+    from pipeline.relations.attribution.tagger import TaggedSpan
+    from pipeline.relations.statements import tagger_statements
+
+    doc = nlp("Ethiopia and Eritrea trade accusations over border\n\n"
+              "Ethiopia and Eritrea have accused each other of \"provocations\" days after the talks collapsed.")
+    annotate(doc, "t")
+    have = next(t.i for t in doc if t.text == "have")
+    tagged = [TaggedSpan("SRC", have - 1, have), TaggedSpan("CUE", have, have + 2),
+              TaggedSpan("CNT", have + 2, have + 9)]
+    (s,) = tagger_statements(doc, tagged)
+    assert doc[s.speaker[0]:s.speaker[1]].text == "Ethiopia and Eritrea"
+
+
+def test_a_clause_ends_before_a_cue_participle_after_a_comma_and_an_adverb(statements):
+    found = statements("The agency said the strikes had damaged several hospitals, explicitly accusing the army of "
+                       "targeting civilians.")
+    assert one(found, "said")["content"] == "the strikes had damaged several hospitals"
+    found = statements("The ministry said the vessel had entered its waters, later adding that it had been escorted away.")
+    assert one(found, "said")["content"] == "the vessel had entered its waters"
+    assert one(found, "adding")["content"] == "that it had been escorted away"
