@@ -48,6 +48,40 @@ def ents(doc):
     return [(e.text, e.label_) for e in doc.ents]
 
 
+@pytest.fixture(scope="session")
+def tagger():
+    """The shipped attribution tagger (loaded once)."""
+    from pipeline.core.config import Settings
+    from pipeline.relations.stage import load_tagger
+
+    return load_tagger(Settings())
+
+
+@pytest.fixture(scope="session")
+def statement_rows(nlp, tagger):
+    """``go(text, use_tagger=True)``: the statements of a made-up text through the whole per-document path
+    (model, recognisers, entity ids, extraction, speaker resolution, targets), one dict each."""
+    from pipeline.ner.resolve import annotate
+    from pipeline.relations.stage import doc_statements
+
+    def go(text: str, use_tagger: bool = True) -> list[dict]:
+        doc = nlp(text)
+        annotate(doc, "t")
+        return [{"speaker": doc[s.speaker[0]:s.speaker[1]].text if s.speaker else "",
+                 "cue": doc[s.cue[0]:s.cue[1]].text if s.cue else "",
+                 "content": doc[s.content[0]:s.content[1]].text, "ids": sids, "targets": tids,
+                 "origin": s.origin, "why": s.speaker_resolution}
+                for s, sids, tids in doc_statements(doc, tagger if use_tagger else None)]
+    return go
+
+
+def by_content(found: list[dict], words: str) -> dict:
+    """The first statement whose content holds ``words`` (fails listing what was found)."""
+    hits = [s for s in found if words in s["content"]]
+    assert hits, [(s["speaker"], s["cue"], s["content"]) for s in found]
+    return hits[0]
+
+
 def pipeline_run(base: Path, files: list[Path], stages: tuple = ("clean-text", "ner", "relations", "export")) -> Path:
     """Copy ``files`` into ``base/raw`` and run the named stages into ``base/out``; returns ``base/out``."""
     import shutil

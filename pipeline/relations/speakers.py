@@ -101,6 +101,15 @@ GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed
                "body": {"government", "international", "ngo", ""}}
 # `the spokeswoman` is the person introduced with that title, if the text named one; else her body
 SPOKES_NOUNS = {"spokesman", "spokeswoman", "spokesperson"}
+# posts that are one person's only when a word makes them the top one (`the bloc's top diplomat`, `the chief
+# negotiator`; not `a Western diplomat`)
+TOP_POST_NOUNS = {"diplomat", "negotiator"}
+TOP_WORDS = {"top", "chief"}
+# speakers who are no voice of a state: `the ROK media`, `South Korean analysts`, `Chinese experts` are tied to
+# a place, not to its government (empty unless a body is named: `BBC reporters`); `state media` is the state's
+NON_STATE_NOUNS = {"media", "press", "newspaper", "paper", "outlet", "broadcaster", "tabloid", "analyst", "expert",
+                   "observer", "commentator", "scholar", "academic", "pundit", "critic", "netizen", "blogger"}
+STATE_VOICE_WORDS = {"state", "official", "government", "state-run", "state-owned", "government-run"}
 GOVERNMENT_NOUNS = {"official", "authority", "government", "officer", "administration", "diplomat", "minister",
                     "ministry", "source", "leader", "spokesman", "spokesperson", "spokeswoman"}
 
@@ -333,6 +342,10 @@ class SpeakerResolver:
             head = _head(doc, s, e)
             own = [r for r in roots if head is not None and r.start <= head.i < r.end]
             return Resolution([(own or roots)[-1]._.entity_id], "body", office=office)
+        head = _head(doc, s, e)
+        if head is not None and head.lemma_.lower() in NON_STATE_NOUNS | {"medium"} \
+                and not any(t.lower_ in STATE_VOICE_WORDS for t in doc[s:head.i]):
+            return Resolution([], "none", office=office)  # "the ROK media": a place, not its government
         states = [x for x in ents if x.label_ == "STATE" and not _glued_state(doc, x)]
         if states:
             return Resolution(list(dict.fromkeys(x._.entity_id for x in states)), "state", office=office)
@@ -369,14 +382,60 @@ class SpeakerResolver:
         owner_states = list(dict.fromkeys(f"state:{x._.state}" for x in owners if x._.state))
         if owner_states:
             return Resolution(owner_states[:1], "state")  # "Putin's spokesman": tied to Putin's state
+        if not ents:
+            again = self._named_elsewhere(s, e)
+            if again is not None:
+                return again
         return Resolution([], "none")
+
+    def _named_elsewhere(self, s: int, e: int) -> Resolution | None:
+        """`Human rights NGO Laboratorio de Paz reported ...` where the recogniser missed the name here but
+        found it (or its first word) elsewhere in the document: the run of proper nouns ending at the head of
+        the phrase that holds the words of a person or body of the document takes its id (the longest)."""
+        doc = self.doc
+        head = _head(doc, s, e)
+        if head is None or head.pos_ != "PROPN":
+            return None
+        a = head.i
+        # proper nouns and the short lower-case particles inside a name (`Laboratorio de Paz`)
+        while a > s and (doc[a - 1].pos_ == "PROPN" or (doc[a - 1].is_lower and doc[a - 1].is_alpha
+                                                         and len(doc[a - 1]) <= 3 and a - 1 > s)):
+            a -= 1
+        words = [t.text for t in doc[a:head.i + 1]]
+        best: tuple[int, str, str] | None = None  # (words matched, id, label)
+        for ent, (es, ee, label, eid, _) in zip(self.ents, self.ent_info):
+            if not eid or label not in ("PERSON", "ORG"):
+                continue
+            toks = [t.text for t in ent]
+            if len("".join(toks)) >= 4 and any(words[i:i + len(toks)] == toks for i in range(len(words) - len(toks) + 1)):
+                if best is None or len(toks) > best[0]:
+                    best = (len(toks), eid, label)
+        if best is None:
+            return None
+        return Resolution([best[1]], "named" if best[2] == "PERSON" else "body")
+
+    def _postmodifier_body(self, head: Token, e: int) -> Resolution | None:
+        """`an official concerned of the U.S. National Security Council` when the speaker phrase stops at
+        `official`: the body its post-modifier names (`concerned of X`, `from X`, `of X`, `at X`)."""
+        for c in head.rights:
+            if c.i <= head.i or not ((c.dep_ == "prep" and c.lower_ in ("of", "from", "at", "with"))
+                               or (c.dep_ == "acl" and c.lemma_.lower() == "concern")):
+                continue
+            a, b = c.i, c.right_edge.i + 1
+            for ent, (es, ee, label, eid, _) in zip(self.ents, self.ent_info):
+                if a <= es and ee <= b and label == "ORG" and eid and not _in_clause(ent.root, c.i + 1, b):
+                    return Resolution([eid], "body")
+        return None
 
     def _role_holder(self, s: int, e: int, ents: list[Span]) -> Resolution | None:
         """`the opposition leader`, `the UN human rights chief`: a singular post held by one person whom
         the text introduced with that title (and, when the phrase names a body or state, with it)."""
         doc = self.doc
         head = _head(doc, s, e)
-        if head is None or head.tag_ in ("NNS", "NNPS") or head.lemma_.lower() not in POST_NOUNS | SPOKES_NOUNS:
+        if head is None or head.tag_ in ("NNS", "NNPS"):
+            return None
+        top = any(c.lower_ in TOP_WORDS for c in head.lefts)
+        if head.lemma_.lower() not in POST_NOUNS | SPOKES_NOUNS and not (top and head.lemma_.lower() in TOP_POST_NOUNS):
             return None
         if any(t.lower_ in ("a", "an", "one", "another", "some", "former") for t in doc[s:e]):
             return None  # "a senior official", "a former minister": not the one post-holder
@@ -396,6 +455,30 @@ class SpeakerResolver:
         if len(found) == 1:
             (c,) = found.values()
             c.score = 1.0
+            return Resolution(c.ids, "post-holder", [c])
+        if not found and top and (doc[s].lower_ in ("the", "its") or any(c.dep_ == "poss" for c in head.children)):
+            return self._untitled_holder(s, e)
+        return None
+
+    def _untitled_holder(self, s: int, e: int) -> Resolution | None:
+        """`the bloc's top diplomat announced ...` ... `Borrell responded ..., saying`: a top post the text
+        never pairs with a name stands for the one person near it (three paragraphs either way) who speaks
+        under his bare name and is never presented with a post of his own."""
+        doc = self.doc
+        para = self.paragraph(s)
+        verbs = cue_lexicon().verbs
+        titled = {pid for _, pid, words, _ in self.titles if words & (POST_NOUNS | SPOKES_NOUNS | TOP_POST_NOUNS
+                                                                       | PERSON_NOUNS | {"official", "officer"})}
+        found: dict[str, Candidate] = {}
+        for ent, (start, end, label, eid, _) in zip(self.ents, self.ent_info):
+            if label != "PERSON" or not eid or eid in titled or s <= start < e or abs(self.paragraph(start) - para) > 3:
+                continue
+            root = ent.root
+            if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ in verbs and root.head.pos_ == "VERB":
+                found.setdefault(eid, Candidate([eid], ent.text, start, {"speaks_untitled": 1.0,
+                                                                          "paragraphs_apart": float(abs(self.paragraph(start) - para))}, 1.0))
+        if len(found) == 1:
+            (c,) = found.values()
             return Resolution(c.ids, "post-holder", [c])
         return None
 
@@ -460,9 +543,16 @@ class SpeakerResolver:
         cands: dict[str, Candidate] = {}
         last_speaker = self.history[-1][2] if self.history else []
         items: list[tuple[int, list[str], str, str]] = []
+        it_tok = doc[before]
         for ent in self.ents:
             if ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ in ("nsubj", "nsubjpass"):
                 items.append((ent.start, [ent._.entity_id], ent.text, "subject"))
+            elif ent.end <= before and ent.label_ in ("ORG", "STATE") and ent._.entity_id and ent.root.dep_ == "poss" \
+                    and self.sent_no[ent.start] == self.sent_no[before] and ent.root.head.is_ancestor(it_tok) \
+                    and not _glued_state(doc, ent):
+                # "North Korea's unveiling of what it claims ...", "China's insistence that it ...": the
+                # possessor of the noun whose clause holds `it`
+                items.append((ent.start, [ent._.entity_id], ent.text, "possessor"))
         # subjects that are bodies by description: "the U.S. administration", "the Chinese government"
         first = self.para_starts[max(0, para - 2)]
         for tok in doc[:before]:
@@ -485,9 +575,11 @@ class SpeakerResolver:
                 continue
             f = {"last_speaker": float(last_speaker == ids), "same_paragraph": float(p == para),
                  "speaker": float(role == "speaker"), "paragraphs_back": float(para - p),
-                 "tokens_back": float(before - tok)}
+                 "tokens_back": float(before - tok),
+                 "possessor": float(role == "possessor" or (key in cands and cands[key].features.get("possessor", 0.0) > 0))}
             cands[key] = Candidate(ids, text, tok, f, 2.0 * f["last_speaker"] + 1.5 * f["same_paragraph"]
-                                   + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100))
+                                   + 0.5 * f["speaker"] - 1.0 * f["paragraphs_back"] - 0.01 * min(f["tokens_back"], 100)
+                                   + 3.0 * f["possessor"])
         return sorted(cands.values(), key=lambda c: (-c.score, -c.token))
 
     def _body_candidates(self, before: int, noun: str, kind: str = "") -> list[Candidate]:
@@ -725,6 +817,8 @@ class SpeakerResolver:
                 res = self._document(s, e, head)
             elif not res.ids and head:
                 res = self._nominal(s, e)
+            if not res.ids and head_tok is not None and head_tok.lemma_.lower() in GOVERNMENT_NOUNS | POST_NOUNS:
+                res = self._postmodifier_body(head_tok, e) or res
         self.history.append((s, head, res.ids, plural))
         self.resolved.append((st.content, st.speaker, res.ids))
         return res

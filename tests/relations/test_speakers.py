@@ -9,36 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.config import Settings
-from pipeline.relations.stage import doc_statements, load_tagger
+from conftest import by_content
+
 from pipeline.ner.resolve import annotate
 from pipeline.relations.statements import Statement, cue_lexicon, extract, tagger_rejection
 
 
 @pytest.fixture(scope="module")
-def tagger():
-    return load_tagger(Settings())
-
-
-@pytest.fixture(scope="module")
-def run(nlp, tagger):
-    def go(text, use_tagger=True):
-        doc = nlp(text)
-        annotate(doc, "t")
-        out = []
-        for s, sids, tids in doc_statements(doc, tagger if use_tagger else None):
-            out.append({"speaker": doc[s.speaker[0]:s.speaker[1]].text if s.speaker else "",
-                        "cue": doc[s.cue[0]:s.cue[1]].text if s.cue else "",
-                        "content": doc[s.content[0]:s.content[1]].text, "ids": sids, "targets": tids,
-                        "origin": s.origin, "why": s.speaker_resolution})
-        return out
-    return go
-
-
-def by_content(found, words):
-    hits = [s for s in found if words in s["content"]]
-    assert hits, [(s["speaker"], s["cue"], s["content"]) for s in found]
-    return hits[0]
+def run(statement_rows):
+    return statement_rows
 
 
 # 1. pronouns: the person who spoke last in the paragraph, with gender agreement ----------------
