@@ -813,8 +813,11 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         if comp is not None:
             content = _dangling_conjunct(doc, *_subtree_span(comp))
             # "... cannot be seen as positive but pointed out that ...": the conjunct cue is another statement
+            # ... unless the clause's own subject can speak and the conjunct reports no clause of its own:
+            # `said Seoul has offered talks and looks forward to a reply` shares Seoul (one content)
             conj = next((t for t in comp.children if t.dep_ == "conj" and t.lemma_ in lex.verbs and t.i > comp.i
-                         and not any(c.dep_ in SPEAKER_DEPS for c in t.children)), None)
+                         and not any(c.dep_ in SPEAKER_DEPS for c in t.children)
+                         and not _shares_subject(doc, comp, t)), None)
             if conj is not None:
                 cc = [c.i for c in comp.children if c.dep_ in ("cc", "punct") and comp.i < c.i < conj.i]
                 content = (content[0], min(cc) if cc else conj.left_edge.i)
@@ -923,6 +926,19 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     return Statement(content=(s, e), cue=cue, speaker=speaker, kind=_kind(doc, s, e))
 
 
+def _shares_subject(doc: Doc, comp: Token, conj: Token) -> bool:
+    """`(said) the US was concerned about X and called for Y`: a cue verb coordinated with a finite
+    clause whose subject can speak, and with no clause of its own, is that subject's act, inside what
+    was said (not `... cannot be seen as positive but pointed out that ...`)."""
+    subj = next((c for c in comp.children if c.dep_ in SPEAKER_DEPS and c.i < comp.i), None)
+    if subj is None or comp.tag_ not in ("VBD", "VBZ", "VBP") and not any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in comp.children):
+        return False
+    if any(c.dep_ == "ccomp" for c in conj.children):
+        return False
+    return _can_speak(doc, subj) and not is_first_person(subj)
+
+
 def _dangling_conjunct(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """`... was "aggression" aimed at X and pressuring it to stop Y`: a clause ending in a conjunction
     whose second conjunct the parse hung outside it (on the cue verb) goes on through that conjunct,
@@ -992,19 +1008,26 @@ def _cut_medium(doc: Doc, s: int, e: int) -> tuple[int, int]:
     """`called for more school investment in a statement`, `... on Twitter`: where it was said is no
     part of what was said."""
     words = [t.lower_ for t in doc[s:e]]
+    last = True
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1] in ("in", "on", "during", "via") and k - 1 > 0:
             tail = doc[s + k:e]
-            if tail.root.lemma_.lower() in MEDIUM_NOUNS and all(not t.is_punct or t.text in "." for t in tail) \
+            # "... in a letter published on Sunday": an earlier phrase whose subtree closes the content
+            closes = last or doc[s + k - 1].right_edge.i + 1 >= e - (1 if doc[e - 1].is_punct else 0)
+            if closes and tail.root.lemma_.lower() in MEDIUM_NOUNS and all(not t.is_punct or t.text in "." for t in tail) \
                     and not any(t.text in OPEN_QUOTES + CLOSE_QUOTES for t in tail):
                 return s, s + k - 1
-            break
+            if not last or any(t.text in OPEN_QUOTES + CLOSE_QUOTES or t.is_punct and t.text != "." for t in tail):
+                break
+            last = False
     return s, e
 
 
 MEDIUM_NOUNS = {"statement", "interview", "post", "tweet", "twitter", "x", "facebook", "briefing", "conference",
                 "letter", "speech", "address", "broadcast", "video", "message", "release", "communique", "op-ed",
-                "column", "podcast", "telegram", "debate", "hearing", "rally"}
+                "column", "podcast", "telegram", "debate", "hearing", "rally",
+                # "announced the news on his social media platform", "... on the ministry's website"
+                "platform", "website", "account", "channel", "blog"}
 
 
 def _cut_free_relative(doc: Doc, s: int, e: int) -> tuple[int, int]:
@@ -1036,8 +1059,10 @@ def _cut_participle(doc: Doc, s: int, e: int) -> tuple[int, int]:
                 and doc[i + 1].dep_ == "mark" and not (s <= doc[i + 1].head.i < i):
             return s, i
         # "... of sabotaging the talks and said the group ...": a cue verb joined by a conjunction
+        # (not `said Seoul has offered talks and looks forward to ...`: `_shares_subject`)
         if doc[i].pos_ == "CCONJ" and doc[i + 1].pos_ == "VERB" and doc[i + 1].lemma_ in verbs \
-                and doc[i + 1].dep_ == "conj" and doc[i + 1].head.i < i:
+                and doc[i + 1].dep_ == "conj" and doc[i + 1].head.i < i and \
+                not (s <= doc[i + 1].head.i and _shares_subject(doc, doc[i + 1].head, doc[i + 1])):
             return s, i
         if doc[i].text != ",":
             continue
@@ -1131,7 +1156,7 @@ def _noun_statement(doc: Doc, noun: Token) -> Statement | None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if comp is None or poss is None:
         return None
-    s, e = _trim(doc, *_subtree_span(comp))
+    s, e = _trim(doc, *_cut_medium(doc, *_subtree_span(comp)))  # "X's claim that ... in a letter": not what was claimed
     return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, poss),
                      kind=_kind(doc, s, e))
 

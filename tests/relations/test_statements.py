@@ -472,3 +472,38 @@ def test_a_clause_ends_before_a_cue_participle_after_a_comma_and_an_adverb(state
     found = statements("The ministry said the vessel had entered its waters, later adding that it had been escorted away.")
     assert one(found, "said")["content"] == "the vessel had entered its waters"
     assert one(found, "adding")["content"] == "that it had been escorted away"
+
+
+def test_a_cue_verb_sharing_the_reported_subject_stays_in_the_clause(statements):
+    # the conjunct shares the subject of the reported clause: one content, and the conjunct is its own statement
+    found = statements("The ministry said that Seoul has proposed to hold talks \"at any level\" and looks forward to "
+                       "Tokyo answering soon.")
+    assert one(found, "said")["content"] == ("that Seoul has proposed to hold talks \"at any level\" and looks forward "
+                                             "to Tokyo answering soon")
+    found = statements("An aide said the government was worried about the detention and called for the journalist's "
+                       "quick release.")
+    assert one(found, "said")["content"] == ("the government was worried about the detention and called for the "
+                                             "journalist's quick release")
+    assert one(found, "called for")["content"] == "the journalist's quick release"
+    # ... but a conjunct with a clause of its own, or after a subject that cannot speak, is another statement
+    found = statements("Lee said the ministry had received the letter and added that a reply would follow.")
+    assert one(found, "said")["content"] == "the ministry had received the letter"
+    found = statements("Lee said the proposal cannot be seen as positive but pointed out that dialogue remains open.")
+    assert one(found, "said")["content"] == "the proposal cannot be seen as positive"
+
+
+def test_where_it_was_said_is_cut_also_from_a_claim_and_on_a_platform(statements):
+    found = statements("The senator rejected the governor's claim that the budget had been \"balanced for years\" in a "
+                       "letter published on Sunday.")
+    assert one(found, "claim")["content"] == "that the budget had been \"balanced for years\""
+    assert one(found, "rejected")["content"] == "the governor's claim that the budget had been \"balanced for years\""
+    found = statements("The president announced the decision on his social media platform on Monday morning.")
+    assert one(found, "announced")["content"] == "the decision"
+
+
+def test_clarify_is_a_cue(statements):
+    found = statements("Last week, a White House spokesperson confirmed that the sanctions had been extended, "
+                       "clarifying the position that the measures are not aimed at ordinary citizens.")
+    assert one(found, "clarifying")["content"] == "the position that the measures are not aimed at ordinary citizens"
+    found = statements("The ministry later clarified that the minister had not met the envoy.")
+    assert one(found, "clarified")["content"] == "that the minister had not met the envoy"
