@@ -79,6 +79,12 @@ class CueLexicon:
     tagger_not_cues: frozenset[str] = frozenset()  # attempts and plans the tagger takes for cues
     territory_nouns: frozenset[str] = frozenset()  # what a territorial claim claims ("the islands it claims")
     inference_verbs: frozenset[str] = frozenset()  # ", raising concerns that ...": the journalist's inference
+    agent_only: frozenset[str] = frozenset()  # judgements, cues only as a passive with an agent ("viewed by X as")
+    reaction: frozenset[str] = frozenset()  # "drew protest from X": a reaction noun received from a speaker
+    reaction_verbs: frozenset[str] = frozenset()  # ... and the verbs that receive it
+    make_adjectives: frozenset[str] = frozenset()  # "made clear", "made it clear", "made public"
+    agentless: frozenset[str] = frozenset()  # "has been accused of ...": a charge with no speaker named
+    stance_holders: frozenset[str] = frozenset()  # "member states were critical of": nouns that hold a stance
     verbs: frozenset[str] = frozenset()  # every cue verb: clause | to | object | cognition
     # the string hashes (as ``Doc.to_array`` gives them) of the words ``syntax`` looks for: `according`
     # and stance adjectives, cue verbs, clause verbs, cue nouns (derived)
@@ -93,8 +99,9 @@ class CueLexicon:
 
         verbs = self.clause | self.to | self.obj | self.cognition
         object.__setattr__(self, "verbs", verbs)
-        object.__setattr__(self, "hashes", (hashes({"according"} | self.adjectives), hashes(verbs | {"quote"}),
-                                            hashes(self.clause), hashes(self.nouns)))
+        object.__setattr__(self, "hashes", (hashes({"according"} | self.adjectives),
+                                            hashes(verbs | self.agent_only | {"quote", "make"}),
+                                            hashes(self.clause), hashes(self.nouns | self.reaction)))
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +126,11 @@ def cue_lexicon() -> CueLexicon:
         evidence=frozenset(v["evidence"]), speaker_nouns=frozenset(cfg["phrases"]["speaker_nouns"]),
         tagger_not_cues=frozenset(cfg["tagger"]["not_cues"]),
         territory_nouns=frozenset(v["territory_nouns"]), inference_verbs=frozenset(v["inference"]),
+        agent_only=frozenset(v.get("agent_only", ())), reaction=frozenset(cfg["nouns"].get("reaction", ())),
+        reaction_verbs=frozenset(cfg["nouns"].get("reaction_verbs", ())),
+        make_adjectives=frozenset(cfg["phrases"].get("make_adjectives", ())),
+        stance_holders=frozenset(cfg["adjectives"].get("stance_holders", ())),
+        agentless=frozenset(v.get("agentless", ())),
     )
 
 
@@ -698,6 +710,7 @@ def _syntax_candidates(doc: Doc, lex: CueLexicon) -> list[int]:
 
 def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
     out: list[Statement] = []
+    made: list[Statement] = []
     for i in _syntax_candidates(doc, lex):
         tok = doc[i]
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -708,15 +721,143 @@ def syntax(doc: Doc, lex: CueLexicon) -> list[Statement]:
             st = _adjective_statement(doc, tok)
             if st is not None:
                 out.append(st)
+        elif tok.pos_ == "VERB" and tok.lemma_ == "make":
+            st = _make_statement(doc, tok, lex)
+            if st is not None:
+                out.append(st)
+                made.append(st)
         elif tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.lemma_ in lex.clause):
             st = _verb_statement(doc, tok, lex)
+            if st is not None:
+                out.append(st)
+                out.extend(_second_agent(doc, tok, st))
+        elif tok.pos_ == "NOUN" and tok.lemma_ in lex.reaction and tok.lemma_ not in lex.nouns:
+            st = _reaction_statement(doc, tok, lex)
             if st is not None:
                 out.append(st)
         elif tok.pos_ == "NOUN" and tok.lemma_ in lex.nouns:
             st = _noun_statement(doc, tok)
             if st is not None:
                 out.append(st)
+    if made:
+        # "made public its stand that X": one statement, the phrase's (ANNOTATION.md 16), not also the noun's
+        out = [st for st in out if st in made or not any(
+            st.cue is not None and st.cue[1] - st.cue[0] == 1 and doc[st.cue[0]].pos_ == "NOUN" and
+            m.cue[1] <= st.cue[0] < m.content[0] and overlap_ratio(m.content, st.content) >= 0.5 for m in made)]
     return out
+
+
+def _second_agent(doc: Doc, verb: Token, first: Statement) -> list[Statement]:
+    """`was described as illegitimate by X and as a "farce" by Y`: a second judgement with its own agent,
+    coordinated with the first one, is a statement of its own with the same cue."""
+    if first.speaker is None or not any(c.dep_ == "auxpass" for c in verb.children):
+        return []
+    out = []
+    # the parse hangs the second `as` on the first agent or on the first `as`
+    for first_as in (c for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "as")):
+        for conj in (c for c in first_as.children if c.dep_ == "conj" and c.lower_ == "as"):
+            by = next((t for t in conj.subtree if t.lower_ == "by" and t.dep_ in ("prep", "agent")), None)
+            who = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+            if who is None or by.i - conj.i < 2:
+                continue
+            s, e = _trim(doc, conj.i, by.i)
+            speaker = speaker_span(doc, antecedent(who))
+            if e - s >= 2 and speaker is not None:
+                out.append(Statement(content=(s, e), cue=first.cue, speaker=speaker, kind=_kind(doc, s, e)))
+    return out
+
+
+def _make_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
+    """`made clear that ...`, `made it clear that ...`, `made public its stand`, `made known its position`:
+    `make` with `clear`, `public` or `known` is a cue phrase (ANNOTATION.md 16: `made public`), the clause
+    or noun phrase after it what was said."""
+    k = verb.i + 1
+    if k < len(doc) and doc[k].lower_ == "it":
+        k += 1
+    if k >= len(doc) or doc[k].lower_ not in lex.make_adjectives or not (doc[k].head.i == verb.i or
+                                                                        doc[k].head.head.i == verb.i):
+        return None
+    adj = doc[k]
+    if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "mark" and c.lower_ in ("if", "unless")
+                                                            for c in verb.children):
+        return None  # "did not make clear whether ...": nothing was said
+    subj = subject_of(verb)
+    boss = next((c for c in verb.head.children if c.dep_ == "nsubj"), None) \
+        if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in ("let", "have") else None
+    if boss is not None and subj is not None and subj.lemma_.lower() in ("spokesperson", "spokesman", "spokeswoman"):
+        subj = boss  # "X let his spokesperson make public his stand": X's stand, made public for X
+    if subj is None or is_first_person(subj) or subj.dep_ == "expl" or subj.lower_ in ("it", "this", "that", "which"):
+        return None  # "It makes it clear to our enemies that ...": an act or event, no speaker
+    speaker = _speaker_of(doc, verb, subj)
+    if speaker is None:
+        return None
+    # what follows the phrase: the adjective's own dependents and the verb's after it (the parse hangs
+    # the clause or the object on either)
+    parts = [c for c in list(adj.children) + list(verb.children) if c.i > adj.i and not c.is_punct
+             and c.dep_ not in ("cc", "conj", "advcl") or (c.i > adj.i and c.dep_ == "advcl" and c.head.i == adj.i)]
+    # "made it clear to Seoul that ...": the addressee is no content; "on Monday": when, not what
+    parts = [c for c in parts if not (c.dep_ in ("prep", "npadvmod") and (c.lower_ == "to" or
+                                                                          c.ent_type_ in ("DATE", "TIME") or
+                                                                          any(t.ent_type_ in ("DATE", "TIME") for t in c.children)))]
+    if not parts:
+        return None
+    s, e = min(_subtree_span(c)[0] for c in parts), max(_subtree_span(c)[1] for c in parts)
+    s = max(s, adj.i + 1)
+    # "made public its stand that ...": the clause of a statement noun is what was made public (the parse
+    # hangs it on the noun or on the verb, right after the noun)
+    noun = next((c for c in sorted(parts, key=lambda c: c.i) if c.pos_ == "NOUN" and c.lemma_ in lex.nouns), None)
+    if noun is not None:
+        clause = next((c for c in list(noun.children) + parts if c.dep_ in ("acl", "ccomp") and c.i > noun.i
+                       and (c.head.i == noun.i or c.left_edge.i == _subtree_span(noun)[1])
+                       and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)), None)
+        if clause is not None:
+            s, e = _subtree_span(clause)
+    # "... on May 28": a date at the end is when, not what
+    e = _cut_trailing_date(doc, s, e)
+    if any(doc[i].text == ":" for i in range(s, e)) or (e < len(doc) and doc[e].text == ":"):
+        return None  # "made public the following press statement: ...": a verbatim text (``colon``)
+    s, e = _cut_medium(doc, *_cut_free_relative(doc, *_cut_participle(doc, s, e)))
+    s, e = _trim(doc, s, e)
+    if e - s < 2:
+        return None
+    e = _close_quote(doc, s, _through_quote(doc, e))
+    return Statement(content=(s, e), cue=(verb.i, adj.i + 1), speaker=speaker, kind=_kind(doc, s, e))
+
+
+_WHEN = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+         "today", "yesterday", "week", "month", "year"}
+
+
+def _cut_trailing_date(doc: Doc, s: int, e: int) -> int:
+    """`... that the drills are a provocation on Monday`: the end of the content without its date."""
+    for t in doc[s:e]:
+        if t.dep_ == "prep" and t.lower_ in ("on", "in", "at") and t.i > s + 1 and t.right_edge.i == e - 1 \
+                and any(c.dep_ == "pobj" and (c.lower_ in _WHEN or c.ent_type_ in ("DATE", "TIME")) for c in t.children):
+            return t.i
+    return e
+
+
+def _reaction_statement(doc: Doc, noun: Token, lex: CueLexicon) -> Statement | None:
+    """`the arms sale drew sharp protest from Beijing`, `the plan has drawn criticism from Germany`: a
+    reaction received from a speaker; the receiver is what was reacted to, the noun the cue
+    (ANNOTATION.md 16)."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_ not in lex.reaction_verbs or any(c.dep_ == "neg" for c in verb.children):
+        return None
+    src = next((p for p in list(noun.children) + list(verb.children) if p.dep_ == "prep" and p.lower_ == "from"
+                and p.i > noun.i), None)
+    who = next((c for c in src.children if c.dep_ == "pobj"), None) if src is not None else None
+    if who is None or not _can_speak(doc, who):
+        return None
+    patient = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if patient is None or patient.pos_ not in ("NOUN", "PROPN"):
+        return None  # "which drew protest from ...": the relative has no words of its own
+    s, e = _trim(doc, *_subtree_span(patient))
+    if e <= s:
+        return None
+    return Statement(content=(s, e), cue=(noun.i, noun.i + 1), speaker=speaker_span(doc, antecedent(who)),
+                     kind=_kind(doc, s, e))
 
 
 def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
@@ -738,6 +879,11 @@ def _adjective_statement(doc: Doc, adj: Token) -> Statement | None:
     named = subj.pos_ == "PRON" or any(e.label_ in ("PERSON", "ORG", "STATE", "OFFICE") and
                                        e.start <= subj.i < e.end or subj.left_edge.i <= e.start <= subj.i for e in ents_of(doc))
     if not named:
+        lex = cue_lexicon()
+        # "all member states were critical about ...", "officials are concerned that ...": a described speaker
+        named = subj.pos_ == "NOUN" and (subj.lemma_.lower() in lex.stance_holders or subj.lemma_.lower() in lex.speaker_nouns) \
+            and subj.lemma_.lower() not in lex.not_speakers
+    if not named:
         return None  # "farmers were angry about ...": a stance needs a named or described speaker
     s, e = _trim(doc, *_subtree_span(comp))
     if e - s < 2:
@@ -751,7 +897,13 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     lemma = verb.lemma_
     if lemma == "quote":
         return _quoted_as_saying(doc, verb, lex)
-    if lemma not in lex.verbs:
+    if lemma in lex.agent_only and lemma not in lex.verbs:
+        # "are viewed by Washington as allies": a judgement is a statement only with its judge named
+        agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is None or not any(c.dep_ == "auxpass" for c in verb.children) or \
+                agent.pos_ not in ("NOUN", "PROPN", "PRON") or agent.lemma_.lower() in lex.not_speakers:
+            return None  # "seen by satellites as ...": data, not a judge
+    elif lemma not in lex.verbs:
         return None
     subj = subject_of(verb)
     if subj is not None and (is_first_person(subj) or subj.dep_ == "expl"):
@@ -852,13 +1004,19 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                 any(c.dep_ == "dobj" and c.i < prep.i for c in children)
             if pobj is not None and prep.i <= verb.i + 3 and not object_first:
                 content = _subtree_span(pobj)
-    if content is None and lemma in lex.obj and speaker is not None:
+    if content is None and lemma in lex.obj | lex.agent_only and speaker is not None:
         # "which the UN has described as ...", "was described as illegitimate by X": no object in
         # place, the complement is what was said
         obj = next((c for c in children if c.dep_ == "dobj"), None)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
         if (obj is not None and obj.lower_ in RELATIVE) or (obj is None and passive):
             preps = [c for c in children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > verb.i]
+            if not preps and passive:
+                # "are viewed by the opposition as allies": the parse hangs `as` on the agent
+                preps = [c for a in children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
+                         for c in g.children if c.dep_ == "prep" and c.lower_ == "as"]
+                if preps and speaker[0] < preps[0].i < speaker[1]:
+                    speaker = _trim(doc, speaker[0], preps[0].i)  # ... and the judge ends before it
             if preps:
                 a, b = _subtree_span(preps[0])
                 by = next((t.i for t in doc[a:b] if t.lower_ == "by" and speaker is not None and t.i < speaker[0]), b)
@@ -903,7 +1061,15 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                                                            (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS))]
             if pred:
                 content = (content[0], max(_subtree_span(c)[1] for c in pred))
-    if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp")):
+    unattributed = False
+    if speaker is None and lemma in lex.agentless and \
+            any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children) and \
+            not any(c.dep_ == "neg" for c in children) and verb.dep_ not in ("amod", "acl", "relcl"):
+        # "his government has often been accused of rigging votes": the charge, with no speaker
+        prep = next((c for c in children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > verb.i), None)
+        if prep is not None and any(c.dep_ in ("pobj", "pcomp") for c in prep.children):
+            content, unattributed = content or _subtree_span(prep), True
+    if content is None or (speaker is None and verb.dep_ not in ("advcl", "conj", "xcomp") and not unattributed):
         return None
     if lemma == "claim" and _territorial_claim(doc, verb, content, lex):
         return None

@@ -507,3 +507,80 @@ def test_clarify_is_a_cue(statements):
     assert one(found, "clarifying")["content"] == "the position that the measures are not aimed at ordinary citizens"
     found = statements("The ministry later clarified that the minister had not met the envoy.")
     assert one(found, "clarified")["content"] == "that the minister had not met the envoy"
+
+
+def test_a_judgement_in_the_passive_with_its_judge_is_a_statement(statements):
+    found = statements("The militias are viewed by Washington as proxies of Iran.")
+    s = one(found, "viewed")
+    assert s["speaker"] == "Washington" and s["content"] == "as proxies of Iran"
+    assert s["ids"] == ["state:USA"] and s["targets"] == ["state:IRN"]
+    # no judge named, or an active "see": no statement
+    assert not any(s["cue"] in ("viewed", "seen") for s in statements(
+        "The militias are widely seen as proxies of Iran. Washington saw a rise in attacks."))
+
+
+def test_a_reaction_drawn_from_a_speaker_is_a_statement(statements):
+    found = statements("The arms sale drew sharp protest from Beijing, which summoned the US envoy.")
+    s = one(found, "protest")
+    assert s["speaker"] == "Beijing" and s["content"] == "The arms sale" and s["ids"] == ["state:CHN"]
+    found = statements("The plan has drawn harsh criticism from Germany and France.")
+    s = one(found, "criticism")
+    assert s["content"] == "The plan" and s["ids"] == ["state:DEU", "state:FRA"]
+
+
+def test_made_clear_and_made_public_are_cue_phrases(statements):
+    s = one(statements("Putin made it clear that Russia would not withdraw its troops."), "made it clear")
+    assert s["speaker"] == "Putin" and s["content"] == "that Russia would not withdraw its troops"
+    s = one(statements("The minister made clear that Japan would not join the sanctions."), "made clear")
+    assert s["content"] == "that Japan would not join the sanctions"
+    s = one(statements("A State Department official made clear who is responsible for the attack, saying the "
+                       "evidence points to Iran."), "made clear")
+    assert s["content"] == "who is responsible for the attack"
+    s = one(statements("The president made public his opposition to the deal."), "made public")
+    assert s["content"] == "his opposition to the deal"
+    # a statement noun's clause is what was made public, one statement, without its date
+    found = statements("The ministry made public its position that the drills are a provocation on Monday.")
+    assert one(found, "made public")["content"] == "that the drills are a provocation"
+    assert not any(s["cue"] == "position" for s in found)
+    s = one(statements("The foreign minister let his spokesperson make public his stand that he \"firmly rejects it\"."),
+            "make public")
+    assert s["speaker"] == "The foreign minister" and s["content"] == "that he \"firmly rejects it\""
+    s = one(statements("Kim made it clear to Seoul that the talks were over."), "made it clear")
+    assert s["content"] == "that the talks were over"
+    # an act or an event makes nothing clear as a speaker
+    assert not any(s["cue"].startswith("makes") for s in statements(
+        "\"It makes it clear to our enemies that no place is out of reach,\" the prime minister said."))
+    assert not any(s["cue"].startswith("make") for s in statements(
+        "The ministry did not make clear whether the talks would resume."))
+
+
+def test_a_stance_of_described_members_or_lawmakers_is_a_statement(statements):
+    found = statements("\"I can say that all member states, with one exception, were very much critical about "
+                       "this decision,\" he added.")
+    s = one(found, "critical")
+    assert s["speaker"] == "all member states" and s["content"] == "about this decision"
+    s = one(statements("Many lawmakers are concerned that the bill would raise prices."), "are concerned")
+    assert s["content"] == "that the bill would raise prices"
+    assert not statements("Markets were worried about the rate rise.")
+
+
+def test_a_judge_the_parse_hung_as_on_ends_before_it(statements):
+    s = one(statements("Several of the candidates are viewed by the main opposition as government allies."), "viewed")
+    assert s["speaker"] == "the main opposition" and s["content"] == "as government allies"
+
+
+def test_a_second_judgement_with_its_own_agent_is_its_own_statement(statements):
+    found = statements("The vote was described as unfair by the European Union and as a \"farce\" by the African Union.")
+    hits = sorted((s["speaker"], s["content"]) for s in found if s["cue"] == "described")
+    assert hits == [("African Union", "as a \"farce\""), ("European Union", "as unfair")]
+    found = statements("The referendum was described as illegal by a group of 12 European nations, Canada and the "
+                       "United States and as a \"sham\" by the Council of Europe.")
+    s = next(s for s in found if s["cue"] == "described" and s["content"] == "as a \"sham\"")
+    assert s["speaker"] == "Council of Europe"
+
+
+def test_a_charge_in_the_passive_without_its_author_has_no_speaker(statements):
+    s = one(statements("During that time his government has often been accused of rigging votes and jailing critics."),
+            "accused")
+    assert s["speaker"] == "" and s["content"] == "of rigging votes and jailing critics"
+    assert not statements("The minister was not accused of any wrongdoing.")
