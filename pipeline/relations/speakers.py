@@ -40,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.core import lexicons
 from pipeline.ner.resolve import office_holders
-from pipeline.relations.statements import Statement, cue_lexicon, doc_text, is_first_person
+from pipeline.relations.statements import SPOKES_NOUNS, Statement, cue_lexicon, doc_text, is_first_person
 
 MALE = {"he", "him", "his", "himself"}
 FIRST_PERSON_FORMS = {"I", "me", "we", "We", "us", "Us"}  # not "US"
@@ -99,8 +99,6 @@ GROUP_KINDS = {"group": {"armed_group", "party", "ngo", ""}, "movement": {"armed
                "command": {"military", ""}, "army": {"military", ""}, "military": {"military", ""},
                "force": {"military", "armed_group", ""}, "embassy": {"government", ""}, "regulator": {"government", ""},
                "body": {"government", "international", "ngo", ""}}
-# `the spokeswoman` is the person introduced with that title, if the text named one; else her body
-SPOKES_NOUNS = {"spokesman", "spokeswoman", "spokesperson"}
 # posts that are one person's only when a word makes them the top one (`the bloc's top diplomat`, `the chief
 # negotiator`; not `a Western diplomat`)
 TOP_POST_NOUNS = {"diplomat", "negotiator"}

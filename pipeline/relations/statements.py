@@ -31,8 +31,12 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.core import lexicons
 from pipeline.core.lexicons import data_file
+from pipeline.relations.attribution.tagger import TaggedSpan
 
 SPEAKER_DEPS = ("nsubj", "nsubjpass")
+# `the spokeswoman` is the person introduced with that title, if the text named one; else her body
+# (speakers.py); `X let his spokesperson say ...` is X (``subject_of``)
+SPOKES_NOUNS = {"spokesman", "spokeswoman", "spokesperson"}
 FIRST_PERSON = {"i", "we", "you", "me", "us"}
 
 
@@ -171,6 +175,32 @@ def ent_table(doc: Doc) -> tuple[tuple[int, int, str], ...]:
     return _memo(doc, "ent_table", lambda: tuple((e.start, e.end, e.label_) for e in ents_of(doc)))
 
 
+def model_label(tok: Token) -> str:
+    """The pretrained recogniser's label of a token (`DATE`, `TIME`, `GPE`, `LOC`, ...; "" for none). Our
+    ``newsgraph_entities`` replaces ``doc.ents`` (so ``Token.ent_type_`` holds only STATE, PERSON, ORG,
+    OFFICE) and keeps the model's own entities in ``doc.spans["model_ents"]``."""
+    doc = tok.doc
+
+    def labels() -> dict[int, str]:
+        return {i: sp.label_ for sp in doc.spans.get("model_ents", ()) for i in range(sp.start, sp.end)}
+
+    return _memo(doc, "model_labels", labels).get(tok.i, "")
+
+
+TIME_LABELS = ("DATE", "TIME")
+
+
+def _cut_trailing_date(doc: Doc, s: int, e: int) -> int:
+    """`put forward a proposal on Monday`, `... a provocation on May 28`: the end of a content without
+    the date (and its preposition) that closes it: when, not what."""
+    k = e
+    while k - s > 2 and model_label(doc[k - 1]) in TIME_LABELS:
+        k -= 1
+    if k < e and k - 1 > s and doc[k - 1].lower_ in ("on", "in", "at", "during", "since"):
+        k -= 1
+    return k
+
+
 def forget_ents(doc: Doc) -> None:
     memo = _MEMO.get(doc, {})
     memo.pop("ents", None)
@@ -231,7 +261,11 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             # a name the parse split ("Minister Ri Son - gwon") leaves two subjects: the nearer one is the name
             before = [c for c in subjects if c.i < tok.i]
-            return max(before, key=lambda c: c.i) if before else subjects[0]
+            subj = max(before, key=lambda c: c.i) if before else subjects[0]
+            if subj.lemma_.lower() in SPOKES_NOUNS and tok.dep_ in ("ccomp", "xcomp") and tok.head.lemma_ in ("let", "have"):
+                # "X let his spokesperson make public his stand", "had his spokesman say ...": X speaks
+                subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), subj)
+            return subj
         for c in tok.children:  # passive "by X"
             if c.dep_ == "agent":
                 for g in c.children:
@@ -293,14 +327,15 @@ def subject_of(verb: Token) -> Token | None:
 
 def _territorial_claim(doc: Doc, verb: Token, content: tuple[int, int], lex: CueLexicon) -> bool:
     """`Kashmir is claimed by both`, `claims the islands as its territory`: a claim to a thing, no statement
-    (ANNOTATION.md 17): a passive `claim`, or a content without a verb that names a state or place or
+    (ANNOTATION.md 17): a passive `claim`, or a content without a verb that is a state or place or
     holds, or is followed by, a territory noun (``territory_nouns``); `claimed the attack` stays."""
     if any(c.dep_ == "auxpass" for c in verb.children):
         return True
     s, e = content
     if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in doc[s:e]):
         return False
-    places = any(t.ent_type_ in ("GPE", "LOC") or t.ent_type_ == "STATE" for t in doc[s:e])
+    root = doc[s:e].root  # what is claimed: a place (`claims Crimea`), not a place named in it (`an attack on Tel Aviv`)
+    places = root.ent_type_ == "STATE" or model_label(root) in ("GPE", "LOC")
     return places or any(t.lemma_.lower() in lex.territory_nouns for t in doc[s:min(len(doc), e + 4)])
 
 
@@ -625,7 +660,7 @@ def speaker_colon(doc: Doc) -> list[Statement]:
             any(t.text == "?" for t in doc[max(j, line_end - 2):line_end])
         if transcript and question:
             continue  # a reporter's or moderator's question is no statement (ANNOTATION.md 17)
-        if transcript and any(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j]):
+        if transcript and any(model_label(t) in ("GPE", "LOC") for t in doc[i:j]):
             continue  # a dateline ("ISTANBUL: ..."), not a speaker
         headline = n == 0 and doc[i:j].text.lower() not in cue_lexicon().headline_genres  # not "Analysis: ..."
         if not (transcript or headline):
@@ -782,10 +817,6 @@ def _make_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
                                                             for c in verb.children):
         return None  # "did not make clear whether ...": nothing was said
     subj = subject_of(verb)
-    boss = next((c for c in verb.head.children if c.dep_ == "nsubj"), None) \
-        if verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ in ("let", "have") else None
-    if boss is not None and subj is not None and subj.lemma_.lower() in ("spokesperson", "spokesman", "spokeswoman"):
-        subj = boss  # "X let his spokesperson make public his stand": X's stand, made public for X
     if subj is None or is_first_person(subj) or subj.dep_ == "expl" or subj.lower_ in ("it", "this", "that", "which"):
         return None  # "It makes it clear to our enemies that ...": an act or event, no speaker
     speaker = _speaker_of(doc, verb, subj)
@@ -796,9 +827,8 @@ def _make_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     parts = [c for c in list(adj.children) + list(verb.children) if c.i > adj.i and not c.is_punct
              and c.dep_ not in ("cc", "conj", "advcl") or (c.i > adj.i and c.dep_ == "advcl" and c.head.i == adj.i)]
     # "made it clear to Seoul that ...": the addressee is no content; "on Monday": when, not what
-    parts = [c for c in parts if not (c.dep_ in ("prep", "npadvmod") and (c.lower_ == "to" or
-                                                                          c.ent_type_ in ("DATE", "TIME") or
-                                                                          any(t.ent_type_ in ("DATE", "TIME") for t in c.children)))]
+    parts = [c for c in parts if not (c.dep_ in ("prep", "npadvmod") and (
+        c.lower_ == "to" or any(model_label(t) in TIME_LABELS for t in (c, *c.children))))]
     if not parts:
         return None
     s, e = min(_subtree_span(c)[0] for c in parts), max(_subtree_span(c)[1] for c in parts)
@@ -822,20 +852,6 @@ def _make_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
         return None
     e = _close_quote(doc, s, _through_quote(doc, e))
     return Statement(content=(s, e), cue=(verb.i, adj.i + 1), speaker=speaker, kind=_kind(doc, s, e))
-
-
-_WHEN = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-         "today", "yesterday", "week", "month", "year"}
-
-
-def _cut_trailing_date(doc: Doc, s: int, e: int) -> int:
-    """`... that the drills are a provocation on Monday`: the end of the content without its date."""
-    for t in doc[s:e]:
-        if t.dep_ == "prep" and t.lower_ in ("on", "in", "at") and t.i > s + 1 and t.right_edge.i == e - 1 \
-                and any(c.dep_ == "pobj" and (c.lower_ in _WHEN or c.ent_type_ in ("DATE", "TIME")) for c in t.children):
-            return t.i
-    return e
 
 
 def _reaction_statement(doc: Doc, noun: Token, lex: CueLexicon) -> Statement | None:
@@ -1041,16 +1057,9 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
             obj = next((c for c in children if c.dep_ == "dative" and c.i > verb.i), None)
         if obj is not None and speaker is not None and (obj.pos_ in ("NOUN", "PROPN") or
                                                         (obj.dep_ == "dative" and obj.pos_ == "PRON")) \
-                and obj.ent_type_ != "DATE":
+                and model_label(obj) not in TIME_LABELS:
             content = _subtree_span(obj)
-            # "put forward a proposal on Monday": a date at the end is when, not what
-            while content[1] - content[0] > 2 and doc[content[1] - 1].ent_type_ in ("DATE", "TIME"):
-                k = content[1] - 1
-                while k > content[0] and doc[k - 1].ent_type_ in ("DATE", "TIME"):
-                    k -= 1
-                if doc[k - 1].lower_ in ("on", "in", "at", "during", "since") and k - 1 > content[0]:
-                    k -= 1
-                content = (content[0], k)
+            content = (content[0], _cut_trailing_date(doc, *content))
             # "announced plans to ban X, targeting ...": a participle clause after a comma is not said
             for c in obj.subtree:
                 if c.dep_ in ("acl", "advcl", "relcl") and c.tag_ == "VBG" and c.i > obj.i and doc[c.left_edge.i - 1].text == ",":
@@ -1644,14 +1653,6 @@ def tagger_rejection(doc: Doc, st: Statement, lex: CueLexicon) -> str:
     return "" if ok else f"cue {doc[st.cue[0]:st.cue[1]].text!r} holds no cue word"
 
 
-@dataclass(frozen=True)
-class _Cue:
-    """A cue the tagger did not tag but the parse gives (``_governing_cue``): a span like ``TaggedSpan``."""
-    role: str
-    start: int
-    end: int
-
-
 def _governing_cue(doc: Doc, content, cues: list, ss: list[int], lex: CueLexicon):
     """The cue a tagged content hangs on in the parse, when the tagger did not tag it: the content's
     syntactic head's head, over at most two prepositions or particles (`complained about X`), a cue verb
@@ -1670,7 +1671,7 @@ def _governing_cue(doc: Doc, content, cues: list, ss: list[int], lex: CueLexicon
         return None  # `Dubbed "A", ...`, `Asked about A, ...`: the one acted on, nobody speaking
     lemma = gov.lemma_.lower()
     if lemma in lex.verbs or (lemma, "VERB") in lex.tagger_cue_words:
-        cue = _Cue("CUE", gov.i, gov.i + 1)
+        cue = TaggedSpan("CUE", gov.i, gov.i + 1)
         return cue if _cue_subject(doc, cue) is not None else None
     return None
 
@@ -1793,6 +1794,7 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
     tagged source in its sentence takes its grammatical subject."""
     lex = cue_lexicon()
     cues = [s for s in spans if s.role == "CUE"]
+    tagged_cues = set(cues)
     sources = [s for s in spans if s.role == "SRC"]
     pieces: dict[tuple[int, int], tuple[object, list]] = {}  # cue -> (cue, its content pieces), in text order
     ss: list[int] | None = None  # sentence start of every token (``doc[i].sent.start``), read once
@@ -1823,7 +1825,7 @@ def tagger_statements(doc: Doc, spans: list, min_tokens: int = 2, fallback_subje
         subj = _cue_subject(doc, cue)
         content = _join_pieces(doc, cue, cue_pieces, sources, subj)
         in_sent = [s for s in sources if ss[s.start] == ss[cue.start]]
-        if isinstance(cue, _Cue):  # a cue of the parse: the tagged source that holds its subject, or none
+        if cue not in tagged_cues:  # a cue of the parse: the tagged source that holds its subject, or none
             in_sent = [s for s in in_sent if subj is not None and s.start <= subj.i < s.end]
         # the tagged source that holds the cue's grammatical subject, else the nearest one in the sentence
         src = next((s for s in in_sent if subj is not None and s.start <= subj.i < s.end), None) or \

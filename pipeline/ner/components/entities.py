@@ -43,7 +43,10 @@ NAME_KEYS = ("documents", "documents_any_case", "platforms", "platform_preps", "
              "org_words")
 
 
-@Language.factory("newsgraph_entities", assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+MODEL_ENTS = "model_ents"  # span group: the pretrained model's own entities
+
+
+@Language.factory("newsgraph_entities", assigns=["doc.ents", "token.ent_type", "token.ent_iob", "doc.spans"],
                   requires=["doc.spans", "doc.ents", "doc.sents", "token.tag", "token.dep"],  # and token.pos (attribute_ruler)
                   default_config={
     "keys": ["ng_states", "ng_orgs", "ng_offices", "ng_persons", "ng_holders"],
@@ -182,6 +185,9 @@ class EntityMerger(LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self._require()
+        # the pretrained recogniser's entities (dates, places, ...) that ``doc.ents`` will no longer hold:
+        # later stages read them from here (``statements.model_label``)
+        doc.spans[MODEL_ENTS] = list(doc.ents)
         ours = [sp for key in self.keys for sp in doc.spans.get(key, [])]
         ours = filter_spans(self._model_names_over_states(doc, ours) + ours)
         chosen = [Span(doc, s, e, label=sp.label_, kb_id=sp.kb_id_)
