@@ -1090,8 +1090,12 @@ def _verb_statement(doc: Doc, verb: Token, lex: CueLexicon) -> Statement | None:
     single = e - s == 1 and doc[s].pos_ in ("NOUN", "PROPN") and lemma in lex.obj | lex.to
     if e - s < 2 and not single:
         return None  # "called for restraint", "denied involvement": one noun is enough for an object cue
-    e = _through_quote(doc, e)
-    e = _close_quote(doc, s, e)
+    e = _close_quote(doc, s, _through_quote(doc, e))
+    k = _cut_trailing_date(doc, s, e)
+    if k < e and doc[k - 1].text in CLOSE_QUOTES and doc[k].is_title:
+        # `... "any contact with the US" A day earlier`: a sentence the parse did not split opens with a date
+        # after the closing quote (not `... "guidance" in March`: when it was done)
+        e = k
     cue = _cue_phrase(doc, verb, lex)
     if cue[0] < e and cue[1] > s and (s > verb.i or doc[s].lower_ in ("what", "that", "which")):
         # "what X said was Y", "a boat that Washington said was carrying drugs" -> "was ..."

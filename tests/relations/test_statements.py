@@ -594,3 +594,15 @@ def test_dates_and_places_of_the_pretrained_recogniser_are_read_after_our_entiti
     assert one(statements("A rebel group claimed an attack on the port city of Aden."), "claimed")["content"] == \
         "an attack on the port city of Aden"
     assert statements("Both governments claim Kashmir.") == []
+
+
+def test_a_date_opening_an_unsplit_sentence_after_a_closing_quote_is_not_said(statements):
+    text = ('On Tuesday night, Foreign Minister Lee issued a statement, saying that his country is not considering '
+            '"even the possibility of any talks with the rebels" A day earlier, his deputy said that talks could '
+            'resume soon.')
+    s = one(statements(text), "saying")
+    assert s["content"].endswith('with the rebels"')
+    # a date that says when the reported act happened stays (`... "guidance" in March`)
+    s = one(statements('The spokesman admitted that the army had revised its "deployment guidance" in March.'),
+            "admitted")
+    assert s["content"].endswith("in March")
